@@ -1,0 +1,183 @@
+"""The one settings object of PeerPrep.
+
+Every value comes from the environment (``PEERPREP_*``) or from CLI flags passed in as overrides.
+Nothing here runs at import time: entry points call :func:`get_settings`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Secrets that ship in examples and docs: accepting one outside development would let anyone
+# mint tokens. The last one is the Supabase local-development default.
+PLACEHOLDER_SECRETS = frozenset(
+    {
+        "",
+        "changeme",
+        "change-me",
+        "secret",
+        "jwt-secret",
+        "your-secret",
+        "your-super-secret-jwt-token-with-at-least-32-characters-long",
+        "super-secret-jwt-token-with-at-least-32-characters-long",
+    }
+)
+MIN_SECRET_LENGTH = 32
+SECRET_FILE_NAME = "jwt-secret"
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or invalid; the message names the environment variable."""
+
+
+class Settings(BaseSettings):
+    """Configuration for every PeerPrep process (web, worker, the all-in-one stack, the CLI)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PEERPREP_",
+        extra="ignore",
+        validate_default=True,
+        populate_by_name=True,
+    )
+
+    env: Environment = Environment.DEVELOPMENT
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    data_dir: Path = Path(".peerprep")
+    log_level: str = "info"
+
+    database_url: str | None = None
+    redis_url: str | None = None
+
+    temporal_address: str | None = None
+    temporal_port: int = Field(default=7233, ge=1, le=65535)
+    temporal_ui_port: int = Field(default=8233, ge=1, le=65535)
+    temporal_namespace: str = "default"
+    task_queue: str = "peerprep"
+
+    jwt_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("PEERPREP_JWT_SECRET", "SUPABASE_JWT_SECRET", "jwt_secret"),
+    )
+    jwt_audience: str = "authenticated"
+    jwt_issuer: str | None = None
+    jwt_ttl_seconds: int = Field(default=12 * 3600, ge=60, le=30 * 24 * 3600)
+
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        # A comma-separated list reads better in an environment file than JSON.
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        scheme = value.split(":", 1)[0].split("+", 1)[0]
+        if scheme not in {"sqlite", "postgresql", "postgres"}:
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return value
+
+    @property
+    def development(self) -> bool:
+        return self.env is Environment.DEVELOPMENT
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The configured database, or an SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'peerprep.db').resolve()}"
+
+    @property
+    def embedded_temporal(self) -> bool:
+        """True when ``peerprep up`` should run its own Temporal dev server."""
+        return self.temporal_address is None
+
+    @property
+    def resolved_temporal_address(self) -> str:
+        return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
+
+    @property
+    def temporal_ui_url(self) -> str | None:
+        if not self.embedded_temporal:
+            return None
+        return f"http://127.0.0.1:{self.temporal_ui_port}"
+
+    @property
+    def token_issuer(self) -> str:
+        """The ``iss`` claim of the tokens we issue."""
+        return self.jwt_issuer or "peerprep"
+
+    def require_jwt_secret(self) -> str:
+        """The signing secret, refusing weak ones outside development."""
+        value = self.jwt_secret.get_secret_value() if self.jwt_secret else ""
+        if not self.development and (
+            value.strip().lower() in PLACEHOLDER_SECRETS or len(value) < MIN_SECRET_LENGTH
+        ):
+            raise SettingsError(
+                "PEERPREP_JWT_SECRET (or SUPABASE_JWT_SECRET) must be set to a random secret of at "
+                f"least {MIN_SECRET_LENGTH} characters when PEERPREP_ENV is not development"
+            )
+        if not value:
+            raise SettingsError("PEERPREP_JWT_SECRET (or SUPABASE_JWT_SECRET) is not set")
+        return value
+
+
+def _development_secret(data_dir: Path) -> str:
+    """Read, or create once, the development signing secret kept beside the data (mode 0600)."""
+    path = data_dir / SECRET_FILE_NAME
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    # O_EXCL: two processes starting together must agree on one secret.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value
+
+
+def _describe(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        key = "_".join(str(part) for part in item["loc"]).upper()
+        lines.append(f"PEERPREP_{key}: {item['msg']}")
+    return "invalid settings: " + "; ".join(lines)
+
+
+def get_settings(**overrides: Any) -> Settings:
+    """Build the settings from the environment plus explicit overrides (CLI flags).
+
+    In development with no secret configured, one is generated and kept in the data dir.
+    Raises :class:`SettingsError` with the offending variable named.
+    """
+    clean = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        settings = Settings(**clean)
+    except ValidationError as error:
+        raise SettingsError(_describe(error)) from None
+    if settings.jwt_secret is None and settings.development:
+        settings.jwt_secret = SecretStr(_development_secret(settings.data_dir))
+    return settings

@@ -1,0 +1,191 @@
+"""The relational schema: users (profiles), questions and attempts.
+
+Alembic migrations under ``storage/migrations`` create exactly this; a test compares the two.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+# Stable constraint names so migrations can refer to them on both backends.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC on both backends (SQLite hands back naive values otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Role(StrEnum):
+    USER = "user"
+    ADMIN = "admin"
+
+
+class Difficulty(StrEnum):
+    EASY = "Easy"
+    MEDIUM = "Medium"
+    HARD = "Hard"
+
+    @property
+    def points(self) -> int:
+        return DIFFICULTY_POINTS[self]
+
+    @property
+    def rank(self) -> int:
+        return DIFFICULTY_RANK[self]
+
+    @classmethod
+    def parse(cls, value: str) -> Difficulty:
+        """Any casing of easy/medium/hard."""
+        return cls(value.strip().capitalize())
+
+
+DIFFICULTY_POINTS = {Difficulty.EASY: 1, Difficulty.MEDIUM: 3, Difficulty.HARD: 5}
+DIFFICULTY_RANK = {Difficulty.EASY: 1, Difficulty.MEDIUM: 2, Difficulty.HARD: 3}
+
+
+class User(Base):
+    """A student's account and profile. External-token users have no password hash."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('user', 'admin')", name="role"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    username: Mapped[str] = mapped_column(String(32), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default=Role.USER.value)
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str | None] = mapped_column(String(100))
+    total_points: Mapped[int] = mapped_column(Integer, default=0)
+    questions_completed: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN.value
+
+
+class Question(Base):
+    __tablename__ = "questions"
+    __table_args__ = (
+        CheckConstraint("difficulty IN ('Easy', 'Medium', 'Hard')", name="difficulty"),
+        CheckConstraint("acceptance_rate >= 0 AND acceptance_rate <= 100", name="acceptance_rate"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    title: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text)
+    difficulty: Mapped[str] = mapped_column(String(8), index=True)
+    # Kept beside the label so that sorting by difficulty means easy < medium < hard.
+    difficulty_rank: Mapped[int] = mapped_column(Integer)
+    examples: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    constraints: Mapped[list[str]] = mapped_column(JSON, default=list)
+    acceptance_rate: Mapped[float] = mapped_column(Float, default=0.0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    topic_rows: Mapped[list[QuestionTopic]] = relationship(
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="QuestionTopic.position",
+    )
+
+    @property
+    def topics(self) -> list[str]:
+        return [row.topic for row in self.topic_rows]
+
+    @property
+    def points(self) -> int:
+        return Difficulty(self.difficulty).points
+
+
+class QuestionTopic(Base):
+    """One topic of a question: a table, not JSON, so both backends filter it with an index."""
+
+    __tablename__ = "question_topics"
+    __table_args__ = (Index("ix_question_topics_topic_key", "topic_key"),)
+
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Attempt(Base):
+    """One student's attempt at a question, alone or in a collaboration session."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (
+        # A session records at most one attempt per member, however often its activity retries.
+        UniqueConstraint("user_id", "session_id", name="uq_attempts_user_session"),
+        Index("ix_attempts_user_created", "user_id", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questions.id", ondelete="SET NULL"), index=True
+    )
+    # What the question was when attempted: it survives later edits or deletion of the question.
+    question: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    session_id: Mapped[str | None] = mapped_column(String(128))
+    partner_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    status: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str | None] = mapped_column(String(32))
+    code: Mapped[str | None] = mapped_column(Text)
+    points_awarded: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

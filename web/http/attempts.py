@@ -1,0 +1,127 @@
+"""``/attempts``: the caller's history. Client reports are kept but never award points."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from storage import attempts as store
+from storage import questions
+from storage.models import Attempt
+from web.deps import CurrentUser, DbSession
+from web.http.pagination import PageQuery
+
+router = APIRouter(prefix="/attempts", tags=["attempts"])
+
+MAX_SNAPSHOT_BYTES = 64 * 1024
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # A time without an offset is taken as UTC rather than refused: the old frontend sent both.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+Timestamp = Annotated[datetime | None, AfterValidator(_aware)]
+
+
+class AttemptCreate(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    question_id: int = Field(ge=1, le=2**31 - 1)
+    status: str = Field(pattern=r"^[A-Za-z_ -]{1,32}$")
+    started_at: Timestamp = None
+    submitted_at: Timestamp = None
+    question: dict[str, Any] | None = None
+    language: str | None = Field(default=None, max_length=32)
+    code: str | None = Field(default=None, max_length=200_000)
+
+    @field_validator("question")
+    @classmethod
+    def _bounded_snapshot(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None and len(json.dumps(value)) > MAX_SNAPSHOT_BYTES:
+            raise ValueError(f"must be at most {MAX_SNAPSHOT_BYTES} bytes of JSON")
+        return value
+
+
+class AttemptPublic(BaseModel):
+    id: uuid.UUID
+    user_id: uuid.UUID
+    question_id: int | None
+    question: dict[str, Any] | None
+    session_id: str | None
+    partner_id: uuid.UUID | None
+    status: str
+    language: str | None
+    code: str | None
+    points_awarded: int
+    started_at: datetime | None
+    submitted_at: datetime | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, attempt: Attempt) -> AttemptPublic:
+        return cls(
+            id=attempt.id,
+            user_id=attempt.user_id,
+            question_id=attempt.question_id,
+            question=attempt.question,
+            session_id=attempt.session_id,
+            partner_id=attempt.partner_id,
+            status=attempt.status,
+            language=attempt.language,
+            code=attempt.code,
+            points_awarded=attempt.points_awarded,
+            started_at=attempt.started_at,
+            submitted_at=attempt.submitted_at,
+            created_at=attempt.created_at,
+        )
+
+
+class AttemptPage(BaseModel):
+    total: int
+    page: int
+    pageSize: int
+    items: list[AttemptPublic]
+
+
+@router.post("", response_model=AttemptPublic, status_code=201)
+async def report_attempt(
+    user: CurrentUser, session: DbSession, body: AttemptCreate
+) -> AttemptPublic:
+    question = await questions.get_question(session, body.question_id)
+    if question is None:
+        raise HTTPException(404, f"question {body.question_id} does not exist")
+    snapshot = body.question or {
+        "id": question.id,
+        "title": question.title,
+        "difficulty": question.difficulty,
+        "topics": question.topics,
+    }
+    report = store.AttemptReport(
+        question_id=question.id,
+        status=body.status.lower(),
+        question=snapshot,
+        language=body.language,
+        code=body.code,
+        started_at=body.started_at,
+        submitted_at=body.submitted_at,
+    )
+    return AttemptPublic.of(await store.record_report(session, user.id, report))
+
+
+@router.get("", response_model=AttemptPage)
+async def list_attempts(user: CurrentUser, session: DbSession, page: PageQuery) -> AttemptPage:
+    items, total = await store.list_attempts(session, user.id, page)
+    return AttemptPage(
+        total=total,
+        page=page.number,
+        pageSize=page.size,
+        items=[AttemptPublic.of(item) for item in items],
+    )

@@ -1,0 +1,63 @@
+"""``/health``: each dependency's status; 503 when any is down (for load balancers and compose)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable
+from typing import Literal
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from web.deps import State
+
+router = APIRouter(tags=["health"])
+
+CHECK_TIMEOUT_SECONDS = 2.0
+
+
+class DependencyStatus(BaseModel):
+    status: Literal["ok", "down"]
+    latency_ms: float
+
+
+class HealthReport(BaseModel):
+    status: Literal["ok", "degraded"]
+    dependencies: dict[str, DependencyStatus]
+
+
+async def _database_ok(state: State) -> bool:
+    try:
+        async with state.database.session() as session:
+            await asyncio.wait_for(session.execute(text("SELECT 1")), CHECK_TIMEOUT_SECONDS)
+        return True
+    except Exception:
+        return False
+
+
+async def _timed(check: Awaitable[bool]) -> DependencyStatus:
+    started = time.perf_counter()
+    ok = await check
+    return DependencyStatus(
+        status="ok" if ok else "down", latency_ms=round((time.perf_counter() - started) * 1000, 2)
+    )
+
+
+@router.get(
+    "/health",
+    response_model=HealthReport,
+    responses={503: {"model": HealthReport, "description": "a dependency is down"}},
+)
+async def health(state: State) -> JSONResponse:
+    database, temporal = await asyncio.gather(
+        _timed(_database_ok(state)),
+        _timed(state.orchestrator.healthy(CHECK_TIMEOUT_SECONDS)),
+    )
+    report = HealthReport(
+        status="ok" if database.status == temporal.status == "ok" else "degraded",
+        dependencies={"database": database, "temporal": temporal},
+    )
+    return JSONResponse(report.model_dump(), status_code=200 if report.status == "ok" else 503)

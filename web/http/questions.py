@@ -1,0 +1,263 @@
+"""``/questions``: the bank, public to read, admin-only to change; ``/topics`` for pickers."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path, Query, Response
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from storage import questions as store
+from storage.models import Difficulty, Question
+from web.deps import AdminUser, DbSession
+from web.http.pagination import PageQuery
+
+router = APIRouter(tags=["questions"])
+
+QuestionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The question's id")]
+
+
+def _clean_topic(topic: str) -> str:
+    cleaned = " ".join(topic.split())
+    if not cleaned:
+        raise ValueError("topics must not be blank")
+    return cleaned
+
+
+Topic = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_clean_topic)]
+
+
+def _difficulty(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return Difficulty.parse(value)
+        except ValueError:
+            raise ValueError("difficulty must be easy, medium or hard") from None
+    return value
+
+
+class Example(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    input: str = Field(max_length=2000)
+    output: str = Field(max_length=2000)
+    explanation: str | None = Field(default=None, max_length=4000)
+
+
+class QuestionCreate(BaseModel):
+    """A whole question (POST and PUT)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(min_length=1, max_length=20_000)
+    difficulty: Difficulty
+    topics: list[Topic] = Field(
+        min_length=1, max_length=10, validation_alias=AliasChoices("topics", "related_topics")
+    )
+    examples: list[Example] = Field(default_factory=list, max_length=10)
+    constraints: list[Annotated[str, Field(max_length=500)]] = Field(
+        default_factory=list, max_length=20
+    )
+    acceptance_rate: float = Field(default=0.0, ge=0, le=100)
+
+    _parse_difficulty = field_validator("difficulty", mode="before")(_difficulty)
+
+    def to_data(self) -> store.QuestionData:
+        return store.QuestionData(
+            title=self.title,
+            description=self.description,
+            difficulty=self.difficulty,
+            topics=self.topics,
+            examples=[example.model_dump() for example in self.examples],
+            constraints=self.constraints,
+            acceptance_rate=self.acceptance_rate,
+        )
+
+
+class QuestionUpdate(BaseModel):
+    """Some fields of a question (PATCH); absent fields stay as they are."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, min_length=1, max_length=20_000)
+    difficulty: Difficulty | None = None
+    topics: list[Topic] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=10,
+        validation_alias=AliasChoices("topics", "related_topics"),
+    )
+    examples: list[Example] | None = Field(default=None, max_length=10)
+    constraints: list[Annotated[str, Field(max_length=500)]] | None = Field(
+        default=None, max_length=20
+    )
+    acceptance_rate: float | None = Field(default=None, ge=0, le=100)
+
+    _parse_difficulty = field_validator("difficulty", mode="before")(_difficulty)
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> QuestionUpdate:
+        for name in self.model_fields_set:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} may not be null")
+        return self
+
+    def merged_into(self, current: store.QuestionData) -> QuestionCreate:
+        return QuestionCreate.model_validate(
+            {**asdict(current), **self.model_dump(exclude_unset=True)}
+        )
+
+
+class QuestionPublic(BaseModel):
+    id: int
+    title: str
+    description: str
+    difficulty: Difficulty
+    topics: list[str]
+    related_topics: list[str]
+    examples: list[dict[str, Any]]
+    constraints: list[str]
+    acceptance_rate: float
+    points: int
+
+    @classmethod
+    def of(cls, question: Question) -> QuestionPublic:
+        return cls(
+            id=question.id,
+            title=question.title,
+            description=question.description,
+            difficulty=Difficulty(question.difficulty),
+            topics=question.topics,
+            related_topics=question.topics,
+            examples=question.examples,
+            constraints=question.constraints,
+            acceptance_rate=question.acceptance_rate,
+            points=question.points,
+        )
+
+
+class QuestionPage(BaseModel):
+    items: list[QuestionPublic]
+    total: int
+    page: int
+    pageSize: int
+
+
+class TopicSummary(BaseModel):
+    topic: str
+    total: int
+    by_difficulty: dict[str, int]
+
+
+def _choice(
+    value: str | None, allowed: type[store.SortField] | type[store.SortDirection], name: str
+) -> Any:
+    if value is None:
+        return None
+    try:
+        return allowed(value.strip().lower())
+    except ValueError:
+        options = ", ".join(member.value for member in allowed)
+        raise HTTPException(422, f"{name}: must be one of {options}") from None
+
+
+@router.get("/questions", response_model=QuestionPage)
+async def list_questions(
+    session: DbSession,
+    page: PageQuery,
+    topic: Annotated[
+        list[Annotated[str, Query(max_length=64)]] | None,
+        Query(max_length=10, description="Topic to match; repeat or separate with commas"),
+    ] = None,
+    difficulty: Annotated[str | None, Query(max_length=16)] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Text in the title")] = None,
+    sort_by: Annotated[str | None, Query(alias="sortBy", max_length=32)] = None,
+    sort_dir: Annotated[str | None, Query(alias="sortDir", max_length=8)] = None,
+) -> QuestionPage:
+    topics = [part for value in topic or [] for part in value.split(",") if part.strip()]
+    level = None
+    if difficulty:
+        try:
+            level = Difficulty.parse(difficulty)
+        except ValueError:
+            raise HTTPException(422, "difficulty: must be easy, medium or hard") from None
+    items, total = await store.list_questions(
+        session,
+        store.QuestionFilter(topics=topics, difficulty=level, text=(q or "").strip() or None),
+        page,
+        _choice(sort_by, store.SortField, "sortBy") or store.SortField.ID,
+        _choice(sort_dir, store.SortDirection, "sortDir") or store.SortDirection.ASC,
+    )
+    return QuestionPage(
+        items=[QuestionPublic.of(item) for item in items],
+        total=total,
+        page=page.number,
+        pageSize=page.size,
+    )
+
+
+@router.get("/topics", response_model=list[TopicSummary])
+async def list_topics(session: DbSession) -> list[TopicSummary]:
+    summaries: dict[str, TopicSummary] = {}
+    for topic, difficulty, count in await store.list_topics(session):
+        summary = summaries.setdefault(topic, TopicSummary(topic=topic, total=0, by_difficulty={}))
+        summary.total += count
+        summary.by_difficulty[difficulty] = count
+    return list(summaries.values())
+
+
+async def _existing(session: DbSession, question_id: int) -> Question:
+    question = await store.get_question(session, question_id)
+    if question is None:
+        raise HTTPException(404, f"question {question_id} does not exist")
+    return question
+
+
+@router.get("/questions/{question_id}", response_model=QuestionPublic)
+async def get_question(session: DbSession, question_id: QuestionId) -> QuestionPublic:
+    return QuestionPublic.of(await _existing(session, question_id))
+
+
+@router.post("/questions", response_model=QuestionPublic, status_code=201)
+async def create_question(
+    session: DbSession, _admin: AdminUser, body: QuestionCreate
+) -> QuestionPublic:
+    return QuestionPublic.of(await store.create_question(session, body.to_data()))
+
+
+@router.put("/questions/{question_id}", response_model=QuestionPublic)
+async def replace_question(
+    session: DbSession, _admin: AdminUser, question_id: QuestionId, body: QuestionCreate
+) -> QuestionPublic:
+    question = await _existing(session, question_id)
+    await store.replace_question(session, question, body.to_data())
+    return QuestionPublic.of(question)
+
+
+@router.patch("/questions/{question_id}", response_model=QuestionPublic)
+async def update_question(
+    session: DbSession, _admin: AdminUser, question_id: QuestionId, body: QuestionUpdate
+) -> QuestionPublic:
+    question = await _existing(session, question_id)
+    merged = body.merged_into(store.as_data(question))
+    await store.replace_question(session, question, merged.to_data())
+    return QuestionPublic.of(question)
+
+
+@router.delete("/questions/{question_id}", status_code=204)
+async def delete_question(
+    session: DbSession, _admin: AdminUser, question_id: QuestionId
+) -> Response:
+    await store.delete_question(session, await _existing(session, question_id))
+    return Response(status_code=204)

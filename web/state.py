@@ -1,0 +1,19 @@
+"""What one web process holds open: built in the lifespan, reached through ``web.deps``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from settings import Settings
+from storage.database import Database
+from web.auth import Passwords, TokenService
+from web.orchestration import Orchestrator
+
+
+@dataclass(slots=True)
+class AppState:
+    settings: Settings
+    database: Database
+    tokens: TokenService
+    passwords: Passwords
+    orchestrator: Orchestrator

@@ -1,0 +1,202 @@
+"""``peerprep``: run the system, or one part of it, and do the chores around it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from settings import Settings, SettingsError, get_settings
+from storage import migrate as migrations
+from storage import users
+from storage.database import Database
+from storage.errors import Conflict
+from storage.models import Role
+from storage.question_bank import seed as seed_bank
+from workers import stack
+
+app = typer.Typer(
+    help="PeerPrep: practise technical interviews in pairs.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+T = TypeVar("T")
+
+Host = Annotated[
+    str | None, typer.Option(help="Address the web tier binds.", envvar="PEERPREP_HOST")
+]
+Port = Annotated[int | None, typer.Option(help="Port of the web tier.", envvar="PEERPREP_PORT")]
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        help="Where the SQLite database, documents, Temporal state and dev secret live.",
+        envvar="PEERPREP_DATA_DIR",
+    ),
+]
+TemporalAddress = Annotated[
+    str | None,
+    typer.Option(
+        help="host:port of an existing Temporal cluster (then no dev server is started).",
+        envvar="PEERPREP_TEMPORAL_ADDRESS",
+    ),
+]
+TemporalPort = Annotated[
+    int | None,
+    typer.Option(
+        help="gRPC port of the embedded Temporal server.", envvar="PEERPREP_TEMPORAL_PORT"
+    ),
+]
+TemporalUiPort = Annotated[
+    int | None,
+    typer.Option(help="Port of the embedded Temporal Web UI.", envvar="PEERPREP_TEMPORAL_UI_PORT"),
+]
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        settings = get_settings(**overrides)
+    except SettingsError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+    )
+    return settings
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    try:
+        return asyncio.run(coroutine)
+    except SettingsError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def up(
+    host: Host = None,
+    port: Port = None,
+    data_dir: DataDir = None,
+    temporal_address: TemporalAddress = None,
+    temporal_port: TemporalPort = None,
+    temporal_ui_port: TemporalUiPort = None,
+) -> None:
+    """Run the whole system on embedded defaults: Temporal dev server, database, worker, web."""
+    settings = _settings(
+        host=host,
+        port=port,
+        data_dir=data_dir,
+        temporal_address=temporal_address,
+        temporal_port=temporal_port,
+        temporal_ui_port=temporal_ui_port,
+    )
+    _run(stack.run_up(settings))
+
+
+@app.command()
+def web(
+    host: Host = None,
+    port: Port = None,
+    data_dir: DataDir = None,
+    temporal_address: TemporalAddress = None,
+) -> None:
+    """Run the web tier alone (REST API and Socket.IO) against an existing Temporal."""
+    settings = _settings(host=host, port=port, data_dir=data_dir, temporal_address=temporal_address)
+    _run(stack.run_web(settings))
+
+
+@app.command()
+def worker(data_dir: DataDir = None, temporal_address: TemporalAddress = None) -> None:
+    """Run a Temporal worker alone (workflows and activities) against an existing Temporal."""
+    settings = _settings(data_dir=data_dir, temporal_address=temporal_address)
+    _run(stack.run_worker(settings))
+
+
+@app.command()
+def migrate(data_dir: DataDir = None) -> None:
+    """Bring the database schema to the newest version."""
+    settings = _settings(data_dir=data_dir)
+    migrations.upgrade(settings.resolved_database_url)
+    typer.echo("database is at the newest schema")
+
+
+@app.command()
+def seed(data_dir: DataDir = None) -> None:
+    """Add the question bank's questions that are missing (by id or title)."""
+    settings = _settings(data_dir=data_dir)
+    migrations.upgrade(settings.resolved_database_url)
+
+    async def load() -> int:
+        database = Database(settings.resolved_database_url)
+        try:
+            async with database.session() as session:
+                return await seed_bank(session)
+        finally:
+            await database.dispose()
+
+    typer.echo(f"added {_run(load())} questions")
+
+
+@users_app.command("create")
+def create_user(
+    email: Annotated[str, typer.Argument(help="The account's email.")],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="PEERPREP_NEW_USER_PASSWORD",
+            help="The password (prompted for when not given).",
+        ),
+    ],
+    username: Annotated[
+        str | None, typer.Option(help="Defaults to the email's local part.")
+    ] = None,
+    admin: Annotated[
+        bool, typer.Option("--admin", help="Give the account the admin role.")
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Create an account; with --admin on an existing account, promote it."""
+    from web.auth import Passwords  # the CLI reuses the one hasher; imported only here
+
+    settings = _settings(data_dir=data_dir)
+    if len(password) < 8:
+        typer.echo("error: the password must have at least 8 characters", err=True)
+        raise typer.Exit(2)
+    migrations.upgrade(settings.resolved_database_url)
+    name = username or email.split("@", 1)[0]
+    role = Role.ADMIN if admin else Role.USER
+
+    async def create() -> str:
+        database = Database(settings.resolved_database_url)
+        try:
+            async with database.session() as session:
+                existing = await users.get_by_email(session, email)
+                if existing is not None:
+                    if admin:
+                        await users.set_role(session, existing, Role.ADMIN)
+                        return f"{existing.email} is now an admin"
+                    return f"{existing.email} already exists; nothing changed"
+                password_hash = await Passwords().hash(password)
+                user = await users.create_user(
+                    session, email=email, username=name, password_hash=password_hash, role=role
+                )
+                return f"created {role.value} {user.email} ({user.id})"
+        finally:
+            await database.dispose()
+
+    try:
+        typer.echo(_run(create()))
+    except Conflict as conflict:
+        typer.echo(f"error: {conflict.message}", err=True)
+        raise typer.Exit(1) from None

@@ -1,0 +1,170 @@
+"""Process bodies behind the CLI: the all-in-one stack (``up``), and ``web`` and ``worker`` alone.
+
+``up`` runs, in one process tree: the Temporal dev server as a child (unless an external cluster is
+configured), and in this process a Temporal worker and the web tier sharing one event loop, so
+activities can emit to sockets without Redis.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Generator
+from typing import Any
+
+import uvicorn
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from settings import Settings
+from storage import migrate
+from storage.database import Database
+from storage.question_bank import seed
+from web.app import create_app
+from workers.temporal_server import DevServer
+from workers.temporal_setup import ensure_search_attributes
+from workers.worker import build_worker
+
+log = logging.getLogger("peerprep")
+
+
+class _EmbeddedServer(uvicorn.Server):
+    """uvicorn without its own signal handling: the stack decides when everything stops."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+async def prepare_database(settings: Settings, *, seed_if_empty: bool = True) -> int:
+    """Migrate to the newest schema and load the question bank into an empty database."""
+    url = settings.resolved_database_url
+    await asyncio.to_thread(migrate.upgrade, url)
+    if not seed_if_empty:
+        return 0
+    database = Database(url)
+    try:
+        async with database.session() as session:
+            return await seed(session, only_if_empty=True)
+    finally:
+        await database.dispose()
+
+
+async def connect_temporal(settings: Settings) -> Client:
+    client = await Client.connect(
+        settings.resolved_temporal_address, namespace=settings.temporal_namespace
+    )
+    await ensure_search_attributes(client, settings.temporal_namespace)
+    return client
+
+
+def _stop_event() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def _run_until_stopped(
+    stop: asyncio.Event, web: uvicorn.Server | None, worker: Worker | None
+) -> None:
+    """Run the web server and/or worker until a signal or until either one ends."""
+    tasks: dict[asyncio.Task[Any], str] = {asyncio.create_task(stop.wait()): "signal"}
+    if web is not None:
+        tasks[asyncio.create_task(web.serve())] = "web"
+    if worker is not None:
+        tasks[asyncio.create_task(worker.run())] = "worker"
+    done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    for task in done:
+        if tasks[task] != "signal" and not task.cancelled() and task.exception() is not None:
+            log.error("%s stopped with an error", tasks[task], exc_info=task.exception())
+    log.info("shutting down")
+    if web is not None:
+        web.should_exit = True
+    if worker is not None and worker.is_running:
+        await worker.shutdown()
+    for task in tasks:
+        if tasks[task] == "signal":
+            task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _web_server(settings: Settings) -> uvicorn.Server:
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        lifespan="on",
+        timeout_graceful_shutdown=3,
+    )
+    return _EmbeddedServer(config)
+
+
+async def _announce_when_ready(
+    settings: Settings, web: uvicorn.Server, dev: DevServer | None
+) -> None:
+    # uvicorn exposes readiness only as a flag, so it is polled.
+    while not web.started:  # noqa: ASYNC110
+        await asyncio.sleep(0.05)
+    base = f"http://{settings.host}:{settings.port}"
+    lines = [f"PeerPrep is up: API {base}  docs {base}/docs"]
+    if dev is not None and dev.ui_url is not None:
+        lines.append(f"Temporal UI {dev.ui_url}  (gRPC {dev.address})")
+    else:
+        lines.append(f"Temporal at {settings.resolved_temporal_address}")
+    log.info("  ".join(lines))
+
+
+async def run_up(settings: Settings) -> None:
+    """The whole system on embedded defaults; returns after SIGINT/SIGTERM has stopped it all."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    stop = _stop_event()
+    added = await prepare_database(settings)
+    if added:
+        log.info("loaded %d questions into the question bank", added)
+    dev: DevServer | None = None
+    if settings.embedded_temporal:
+        dev = DevServer(
+            port=settings.temporal_port,
+            ui_port=settings.temporal_ui_port,
+            db_file=(settings.data_dir / "temporal.db").resolve(),
+            log_file=(settings.data_dir / "temporal.log").resolve(),
+            namespace=settings.temporal_namespace,
+        )
+        dev.start()
+    database = Database(settings.resolved_database_url)
+    try:
+        if dev is not None:
+            await dev.wait_ready()
+        client = await connect_temporal(settings)
+        worker = build_worker(client, settings.task_queue, database)
+        web = _web_server(settings)
+        announce = asyncio.create_task(_announce_when_ready(settings, web, dev))
+        await _run_until_stopped(stop, web, worker)
+        announce.cancel()
+    finally:
+        await database.dispose()
+        if dev is not None:
+            dev.stop()
+
+
+async def run_web(settings: Settings) -> None:
+    """The web tier alone (REST and sockets), against an external Temporal."""
+    stop = _stop_event()
+    await _run_until_stopped(stop, _web_server(settings), None)
+
+
+async def run_worker(settings: Settings) -> None:
+    """The Temporal worker alone."""
+    stop = _stop_event()
+    database = Database(settings.resolved_database_url)
+    try:
+        client = await connect_temporal(settings)
+        worker = build_worker(client, settings.task_queue, database)
+        await _run_until_stopped(stop, None, worker)
+    finally:
+        await database.dispose()

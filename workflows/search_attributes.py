@@ -1,0 +1,22 @@
+"""Search attributes every PeerPrep workflow may set, so the Temporal UI finds runs by user,
+room, difficulty, topic and outcome. Registered on the server before any worker starts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from temporalio.common import SearchAttributeKey
+
+USER_IDS = SearchAttributeKey.for_keyword_list("PeerPrepUserIds")
+ROOM_ID = SearchAttributeKey.for_keyword("PeerPrepRoomId")
+DIFFICULTY = SearchAttributeKey.for_keyword("PeerPrepDifficulty")
+TOPICS = SearchAttributeKey.for_keyword_list("PeerPrepTopics")
+OUTCOME = SearchAttributeKey.for_keyword("PeerPrepOutcome")
+
+ALL: tuple[SearchAttributeKey[Any], ...] = (
+    USER_IDS,
+    ROOM_ID,
+    DIFFICULTY,
+    TOPICS,
+    OUTCOME,
+)
