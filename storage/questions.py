@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select, text
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -184,7 +184,7 @@ async def replace_question(session: AsyncSession, question: Question, data: Ques
 
 
 async def delete_question(session: AsyncSession, question: Question) -> None:
-    await session.execute(delete(QuestionTopic).where(QuestionTopic.question_id == question.id))
+    # The topic rows go with it through the relationship's cascade.
     await session.delete(question)
     await session.commit()
 

@@ -121,11 +121,18 @@ def worker(data_dir: DataDir = None, temporal_address: TemporalAddress = None) -
 
 
 @app.command()
-def migrate(data_dir: DataDir = None) -> None:
+def migrate(
+    data_dir: DataDir = None,
+    seed_if_empty: Annotated[
+        bool, typer.Option("--seed-if-empty", help="Load the question bank into an empty database.")
+    ] = False,
+) -> None:
     """Bring the database schema to the newest version."""
     settings = _settings(data_dir=data_dir)
-    migrations.upgrade(settings.resolved_database_url)
-    typer.echo("database is at the newest schema")
+    added = _run(stack.prepare_database(settings, seed_if_empty=seed_if_empty))
+    typer.echo(
+        "database is at the newest schema" + (f"; loaded {added} questions" if added else "")
+    )
 
 
 @app.command()

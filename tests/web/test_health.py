@@ -1,0 +1,70 @@
+"""``/health`` reports each dependency, and answers 503 when one is down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from storage.database import Database
+from tests.conftest import ThreadedServer, make_settings
+from web.app import create_app
+from workers.temporal_server import DevServer, free_port
+
+
+async def test_health_is_ok_when_database_and_temporal_answer(http: httpx.AsyncClient) -> None:
+    response = await http.get("/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["dependencies"]["database"]["status"] == "ok"
+    assert body["dependencies"]["temporal"]["status"] == "ok"
+
+
+async def test_health_is_503_when_temporal_is_down(database: Database, tmp_path: Path) -> None:
+    dead = f"127.0.0.1:{free_port()}"
+    settings = make_settings(tmp_path, database.url, dead)
+    port = free_port()
+    with ThreadedServer(create_app(settings), port):
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            response = await client.get("/health")
+            questions = await client.get("/questions")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["dependencies"]["temporal"]["status"] == "down"
+    assert body["dependencies"]["database"]["status"] == "ok"
+    # The REST API keeps serving what does not need Temporal.
+    assert questions.status_code == 200
+
+
+async def test_health_is_503_when_the_database_is_down(
+    temporal_server: DevServer, tmp_path: Path
+) -> None:
+    settings = make_settings(
+        tmp_path, "postgresql://nobody@127.0.0.1:1/none", temporal_server.address
+    )
+    port = free_port()
+    with ThreadedServer(create_app(settings), port):
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            response = await client.get("/health")
+    assert response.status_code == 503
+    assert response.json()["dependencies"]["database"]["status"] == "down"
+    assert response.json()["dependencies"]["temporal"]["status"] == "ok"
+
+
+async def test_openapi_and_docs_are_served(http: httpx.AsyncClient) -> None:
+    schema = await http.get("/openapi.json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    for path in ("/questions", "/questions/{question_id}", "/attempts", "/profile/me", "/ranking"):
+        assert path in paths
+    docs = await http.get("/docs")
+    assert docs.status_code == 200
+    assert "swagger" in docs.text.lower()
+
+
+async def test_unknown_route_is_a_json_404(http: httpx.AsyncClient) -> None:
+    response = await http.get("/no-such-route")
+    assert response.status_code == 404
+    assert response.json()["message"]
