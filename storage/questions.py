@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import ColumnElement, SQLColumnExpression, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -78,7 +78,7 @@ def _conditions(flt: QuestionFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-_SORT_COLUMNS = {
+_SORT_COLUMNS: dict[SortField, SQLColumnExpression[Any]] = {
     SortField.ID: Question.id,
     SortField.TITLE: Question.title,
     SortField.DIFFICULTY: Question.difficulty_rank,
@@ -97,7 +97,10 @@ async def list_questions(
     conditions = _conditions(flt)
     total_query = select(func.count()).select_from(Question).where(*conditions)
     total = (await session.execute(total_query)).scalar_one()
-    column = _SORT_COLUMNS[sort]
+    column: SQLColumnExpression[Any] = _SORT_COLUMNS[sort]
+    if sort is SortField.TITLE and session.get_bind().dialect.name == "postgresql":
+        # Code-point order, as on SQLite, whatever locale the database was created with.
+        column = Question.title.collate("C")
     primary = column.desc() if direction is SortDirection.DESC else column.asc()
     query = (
         select(Question)
@@ -115,14 +118,31 @@ async def get_question(session: AsyncSession, question_id: int) -> Question | No
 
 
 async def list_topics(session: AsyncSession) -> list[tuple[str, str, int]]:
-    """(topic, difficulty, number of questions) for every topic in the bank."""
-    query = (
-        select(QuestionTopic.topic, Question.difficulty, func.count())
+    """(topic, difficulty, number of questions) for every topic in the bank.
+
+    Topics are counted by key, as the filter matches them: "Arrays" and "arrays" are one topic,
+    shown with the spelling of the earliest question that has it.
+    """
+    counts = (
+        select(QuestionTopic.topic_key, Question.difficulty, func.count())
         .join(Question, Question.id == QuestionTopic.question_id)
-        .group_by(QuestionTopic.topic, Question.difficulty)
-        .order_by(QuestionTopic.topic)
+        .group_by(QuestionTopic.topic_key, Question.difficulty)
+        .order_by(QuestionTopic.topic_key)
     )
-    return [(topic, difficulty, count) for topic, difficulty, count in await session.execute(query)]
+    earliest = (
+        select(QuestionTopic.topic_key, func.min(QuestionTopic.question_id).label("question_id"))
+        .group_by(QuestionTopic.topic_key)
+        .subquery()
+    )
+    labels_query = select(QuestionTopic.topic_key, QuestionTopic.topic).join(
+        earliest,
+        (earliest.c.topic_key == QuestionTopic.topic_key)
+        & (earliest.c.question_id == QuestionTopic.question_id),
+    )
+    labels = {key: label for key, label in await session.execute(labels_query)}
+    return [
+        (labels[key], difficulty, count) for key, difficulty, count in await session.execute(counts)
+    ]
 
 
 def _apply(question: Question, data: QuestionData) -> None:
@@ -143,10 +163,16 @@ def _apply(question: Question, data: QuestionData) -> None:
 
 
 async def _title_taken(session: AsyncSession, title: str, except_id: int | None) -> bool:
-    query = select(Question.id).where(func.lower(Question.title) == title.lower())
+    """Whether another question has this title, regardless of case.
+
+    Compared in Python: SQL ``lower()`` folds only ASCII on SQLite (and under a "C" collation on
+    PostgreSQL), so "Öl" and "öl" would pass as different. A bank holds few enough titles.
+    """
+    key = title.casefold()
+    query = select(Question.title)
     if except_id is not None:
         query = query.where(Question.id != except_id)
-    return (await session.execute(query.limit(1))).first() is not None
+    return any(other.casefold() == key for other in (await session.scalars(query)))
 
 
 async def _commit(session: AsyncSession) -> None:

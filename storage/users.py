@@ -15,6 +15,7 @@ from storage.errors import Conflict
 from storage.models import Role, User
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]{3,32}$"
+MAX_EMAIL_LENGTH = 320
 _USERNAME_CHARS = re.compile(r"[^a-z0-9_.-]+")
 
 
@@ -104,10 +105,15 @@ async def ensure_external_user(
     if existing is not None:
         return existing
     email = normalise_email(email) if email else None
-    if email is not None and await get_by_email(session, email) is not None:
+    if email is not None and len(email) > MAX_EMAIL_LENGTH:
+        # Longer than the column holds: the profile is kept, the unstorable email is not.
         email = None
-    base = _username_base(email)
     for attempt in range(8):
+        # Checked on every try: a concurrent first request with another sub may just have
+        # claimed the same email, which would otherwise fail every insert below.
+        if email is not None and await get_by_email(session, email) is not None:
+            email = None
+        base = _username_base(email)
         username = base if attempt == 0 else f"{base}-{secrets.token_hex(3)}"
         if await username_taken(session, username):
             continue

@@ -13,7 +13,6 @@ from pydantic import (
     ConfigDict,
     Field,
     field_validator,
-    model_validator,
 )
 
 from storage import questions as store
@@ -25,6 +24,21 @@ router = APIRouter(tags=["questions"])
 
 QuestionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The question's id")]
 
+MAX_TOPIC_LENGTH = 64
+# Topics one listing may filter on, however they are spread over repeated or comma-separated values.
+MAX_FILTER_TOPICS = 50
+NUL = "\x00"
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL text cannot hold NUL: refuse it here rather than fail in the database.
+    if NUL in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+
 
 def _clean_topic(topic: str) -> str:
     cleaned = " ".join(topic.split())
@@ -33,7 +47,12 @@ def _clean_topic(topic: str) -> str:
     return cleaned
 
 
-Topic = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_clean_topic)]
+Topic = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_TOPIC_LENGTH),
+    AfterValidator(_no_nul),
+    AfterValidator(_clean_topic),
+]
 
 
 def _difficulty(value: Any) -> Any:
@@ -48,9 +67,9 @@ def _difficulty(value: Any) -> Any:
 class Example(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    input: str = Field(max_length=2000)
-    output: str = Field(max_length=2000)
-    explanation: str | None = Field(default=None, max_length=4000)
+    input: Text = Field(max_length=2000)
+    output: Text = Field(max_length=2000)
+    explanation: Text | None = Field(default=None, max_length=4000)
 
 
 class QuestionCreate(BaseModel):
@@ -58,14 +77,14 @@ class QuestionCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
 
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field(min_length=1, max_length=20_000)
+    title: Text = Field(min_length=1, max_length=200)
+    description: Text = Field(min_length=1, max_length=20_000)
     difficulty: Difficulty
     topics: list[Topic] = Field(
         min_length=1, max_length=10, validation_alias=AliasChoices("topics", "related_topics")
     )
     examples: list[Example] = Field(default_factory=list, max_length=10)
-    constraints: list[Annotated[str, Field(max_length=500)]] = Field(
+    constraints: list[Annotated[Text, Field(max_length=500)]] = Field(
         default_factory=list, max_length=20
     )
     acceptance_rate: float = Field(default=0.0, ge=0, le=100)
@@ -89,8 +108,8 @@ class QuestionUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
 
-    title: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, min_length=1, max_length=20_000)
+    title: Text | None = Field(default=None, min_length=1, max_length=200)
+    description: Text | None = Field(default=None, min_length=1, max_length=20_000)
     difficulty: Difficulty | None = None
     topics: list[Topic] | None = Field(
         default=None,
@@ -99,19 +118,21 @@ class QuestionUpdate(BaseModel):
         validation_alias=AliasChoices("topics", "related_topics"),
     )
     examples: list[Example] | None = Field(default=None, max_length=10)
-    constraints: list[Annotated[str, Field(max_length=500)]] | None = Field(
+    constraints: list[Annotated[Text, Field(max_length=500)]] | None = Field(
         default=None, max_length=20
     )
     acceptance_rate: float | None = Field(default=None, ge=0, le=100)
 
     _parse_difficulty = field_validator("difficulty", mode="before")(_difficulty)
 
-    @model_validator(mode="after")
-    def _no_nulls(self) -> QuestionUpdate:
-        for name in self.model_fields_set:
-            if getattr(self, name) is None:
-                raise ValueError(f"{name} may not be null")
-        return self
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        # Runs only for fields that were given: an absent field stays as it is, a null is refused
+        # (and the error names the field).
+        if value is None:
+            raise ValueError("may not be null")
+        return value
 
     def merged_into(self, current: store.QuestionData) -> QuestionCreate:
         return QuestionCreate.model_validate(
@@ -160,6 +181,19 @@ class TopicSummary(BaseModel):
     by_difficulty: dict[str, int]
 
 
+def _filter_topics(values: list[str] | None) -> list[str]:
+    """The topics of repeated and comma-separated ``topic`` parameters."""
+    topics = [part for value in values or [] for part in value.split(",") if part.strip()]
+    if len(topics) > MAX_FILTER_TOPICS:
+        raise HTTPException(422, f"topic: at most {MAX_FILTER_TOPICS} topics")
+    for topic in topics:
+        if len(" ".join(topic.split())) > MAX_TOPIC_LENGTH:
+            raise HTTPException(422, f"topic: at most {MAX_TOPIC_LENGTH} characters per topic")
+        if NUL in topic:
+            raise HTTPException(422, "topic: must not contain NUL characters")
+    return topics
+
+
 def _choice(
     value: str | None, allowed: type[store.SortField] | type[store.SortDirection], name: str
 ) -> Any:
@@ -177,7 +211,7 @@ async def list_questions(
     session: DbSession,
     page: PageQuery,
     topic: Annotated[
-        list[Annotated[str, Query(max_length=64)]] | None,
+        list[Annotated[str, Query(max_length=(MAX_TOPIC_LENGTH + 1) * MAX_FILTER_TOPICS)]] | None,
         Query(max_length=10, description="Topic to match; repeat or separate with commas"),
     ] = None,
     difficulty: Annotated[str | None, Query(max_length=16)] = None,
@@ -185,7 +219,9 @@ async def list_questions(
     sort_by: Annotated[str | None, Query(alias="sortBy", max_length=32)] = None,
     sort_dir: Annotated[str | None, Query(alias="sortDir", max_length=8)] = None,
 ) -> QuestionPage:
-    topics = [part for value in topic or [] for part in value.split(",") if part.strip()]
+    topics = _filter_topics(topic)
+    if q is not None and NUL in q:
+        raise HTTPException(422, "q: must not contain NUL characters")
     level = None
     if difficulty:
         try:
