@@ -78,6 +78,18 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
 
+    # Matching: every timeout of the match workflows, in seconds.
+    matchmaker_id: str = Field(default="matchmaker", min_length=1, max_length=200)
+    match_timeout_seconds: float = Field(default=120.0, gt=0, le=24 * 3600)
+    match_relax_topics_seconds: float = Field(default=30.0, gt=0)
+    match_relax_difficulty_seconds: float = Field(default=60.0, gt=0)
+    match_disconnect_grace_seconds: float = Field(default=30.0, ge=0)
+    match_recent_pair_seconds: float = Field(default=600.0, ge=0)
+
+    # Collaboration sessions.
+    session_idle_seconds: float = Field(default=600.0, gt=0)
+    session_max_seconds: float = Field(default=7200.0, gt=0)
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: Any) -> Any:
@@ -121,6 +133,17 @@ class Settings(BaseSettings):
         if not self.embedded_temporal:
             return None
         return f"http://127.0.0.1:{self.temporal_ui_port}"
+
+    @property
+    def allowed_origins(self) -> list[str] | str:
+        """Browser origins allowed to call the API and open sockets.
+
+        Any origin in development (tokens travel in headers, not cookies); in production only
+        the configured ones.
+        """
+        if self.cors_origins:
+            return self.cors_origins
+        return "*" if self.development else []
 
     @property
     def token_issuer(self) -> str:

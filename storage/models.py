@@ -189,3 +189,39 @@ class Attempt(Base):
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Room(Base):
+    """A collaboration room made for one matched pair."""
+
+    __tablename__ = "rooms"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id", ondelete="SET NULL"))
+    # The question as it was when the pair was made: the room keeps it if the bank changes.
+    question: Mapped[dict[str, Any]] = mapped_column(JSON)
+    difficulty: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    member_rows: Mapped[list[RoomMember]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="RoomMember.position"
+    )
+
+    @property
+    def member_ids(self) -> list[uuid.UUID]:
+        return [row.user_id for row in self.member_rows]
+
+
+class RoomMember(Base):
+    __tablename__ = "room_members"
+    __table_args__ = (Index("ix_room_members_user", "user_id"),)
+
+    room_id: Mapped[str] = mapped_column(
+        ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    left_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

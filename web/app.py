@@ -1,12 +1,17 @@
-"""The web tier's ASGI application: REST routes now, Socket.IO namespaces in later slices."""
+"""The web tier's ASGI application: FastAPI for REST, python-socketio for the live namespaces."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import socketio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp
 
 from settings import Settings
 from storage.database import Database
@@ -14,48 +19,81 @@ from web.auth import Passwords, TokenService
 from web.errors import BodySizeLimit, install_error_handlers
 from web.http import attempts, auth, health, profile, questions, ranking
 from web.orchestration import Orchestrator
+from web.sockets.matching import MatchingNamespace
+from web.sockets.server import create_socket_server
 from web.state import AppState
+from workflows.events import MATCHING_NAMESPACE
+
+log = logging.getLogger(__name__)
 
 DESCRIPTION = (
     "PeerPrep: practise technical interviews in pairs. Authenticate with `Authorization: "
-    "Bearer <token>` (from `/auth/login`, or a Supabase token signed with the shared secret)."
+    "Bearer <token>` (from `/auth/login`, or a Supabase token signed with the shared secret). "
+    "Live features use Socket.IO namespaces `/matching` and `/collab` on the same origin."
 )
+MATCHMAKER_RETRY_SECONDS = 2.0
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """Build the application; resources open in its lifespan, never at import."""
+async def _keep_matchmaker_running(orchestrator: Orchestrator) -> None:
+    """Start (or reconfigure) the matchmaker, retrying while Temporal is not reachable yet."""
+    while True:
+        try:
+            await orchestrator.ensure_matchmaker()
+            return
+        except Exception as error:
+            log.warning("matchmaker not started yet (%s); retrying", error)
+            await asyncio.sleep(MATCHMAKER_RETRY_SECONDS)
+
+
+def create_app(settings: Settings, sio: socketio.AsyncServer | None = None) -> ASGIApp:
+    """Build the application; resources open in its lifespan, never at import.
+
+    ``sio`` is passed in when a worker in the same process must emit through it.
+    """
     # Fails before the server binds when the secret is missing or a placeholder in production.
     tokens = TokenService.from_settings(settings)
+    sockets = sio or create_socket_server(settings)
+    api = FastAPI(title="PeerPrep", version="0.1.0", description=DESCRIPTION)
+    state_holder: list[AppState] = []
+
+    def current_state() -> AppState:
+        return state_holder[0]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = Database(settings.resolved_database_url)
-        orchestrator = await Orchestrator.connect(
-            settings.resolved_temporal_address, settings.temporal_namespace, settings.task_queue
-        )
-        app.state.peerprep = AppState(
+        orchestrator = await Orchestrator.connect(settings)
+        state = AppState(
             settings=settings,
             database=database,
             tokens=tokens,
             passwords=Passwords(),
             orchestrator=orchestrator,
         )
+        app.state.peerprep = state
+        state_holder.append(state)
+        starter = asyncio.create_task(_keep_matchmaker_running(orchestrator))
         try:
             yield
         finally:
+            starter.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await starter
             await database.dispose()
 
-    app = FastAPI(title="PeerPrep", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
-    install_error_handlers(app)
+    api.router.lifespan_context = lifespan
+    install_error_handlers(api)
     for module in (auth, questions, attempts, profile, ranking, health):
-        app.include_router(module.router)
-    if settings.cors_origins:
-        app.add_middleware(
+        api.include_router(module.router)
+    origins = settings.allowed_origins
+    if origins:
+        api.add_middleware(
             CORSMiddleware,
-            allow_origins=settings.cors_origins,
-            allow_credentials=True,
+            allow_origins=[origins] if isinstance(origins, str) else origins,
             allow_methods=["*"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    api.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    sockets.register_namespace(MatchingNamespace(MATCHING_NAMESPACE, current_state))
+    app: ASGIApp = socketio.ASGIApp(sockets, other_asgi_app=api)
     return app

@@ -1,26 +1,81 @@
-"""The web tier's only door to Temporal: one client, dialled lazily so the API starts without it."""
+"""The web tier's only door to Temporal: matching requests, the matchmaker, health.
+
+The client dials lazily, so the API starts (and reports 503) while Temporal is still coming up.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import timedelta
 
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.service import RPCError, RPCStatusCode
+
+from settings import Settings
+from workflows import ids
+from workflows import search_attributes as attrs
+from workflows.match_messages import (
+    CancelRequest,
+    CancelResult,
+    Criteria,
+    Join,
+    MatchmakerState,
+    MatchRequestInput,
+    MatchResult,
+    MatchStatus,
+    Presence,
+    SessionTimeouts,
+)
+from workflows.matching import MatchRequestWorkflow
+from workflows.matchmaker import MatchmakerWorkflow
+from workflows.pairing import PairingRules
+
+
+@dataclass(frozen=True, slots=True)
+class MatchingConfig:
+    """The matching timeouts, taken from settings by whoever builds the orchestrator."""
+
+    matchmaker_id: str
+    timeout_seconds: float
+    disconnect_grace_seconds: float
+    rules: PairingRules
+    session_timeouts: SessionTimeouts
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> MatchingConfig:
+        return cls(
+            matchmaker_id=settings.matchmaker_id,
+            timeout_seconds=settings.match_timeout_seconds,
+            disconnect_grace_seconds=settings.match_disconnect_grace_seconds,
+            rules=PairingRules(
+                relax_topics_after=settings.match_relax_topics_seconds,
+                relax_difficulty_after=settings.match_relax_difficulty_seconds,
+                recent_pair_window=settings.match_recent_pair_seconds,
+            ),
+            session_timeouts=SessionTimeouts(
+                idle_seconds=settings.session_idle_seconds, max_seconds=settings.session_max_seconds
+            ),
+        )
+
+
+def _not_found(error: RPCError) -> bool:
+    return error.status == RPCStatusCode.NOT_FOUND
 
 
 class Orchestrator:
-    """Holds the Temporal client; later issues add the match and session calls here."""
-
-    def __init__(self, client: Client, task_queue: str) -> None:
+    def __init__(self, client: Client, task_queue: str, matching: MatchingConfig) -> None:
         self.client = client
         self.task_queue = task_queue
+        self.matching = matching
 
     @classmethod
-    async def connect(cls, address: str, namespace: str, task_queue: str) -> Orchestrator:
-        # lazy: the first call dials, so a web process can start (and report 503) while
-        # Temporal is still coming up.
-        client = await Client.connect(address, namespace=namespace, lazy=True)
-        return cls(client, task_queue)
+    async def connect(cls, settings: Settings) -> Orchestrator:
+        client = await Client.connect(
+            settings.resolved_temporal_address, namespace=settings.temporal_namespace, lazy=True
+        )
+        return cls(client, settings.task_queue, MatchingConfig.from_settings(settings))
 
     async def healthy(self, within_seconds: float = 2.0) -> bool:
         try:
@@ -30,3 +85,91 @@ class Orchestrator:
                 )
         except Exception:
             return False
+
+    async def ensure_matchmaker(self) -> None:
+        """Start the matchmaker if it is not running, and give it the current rules."""
+        state = MatchmakerState(
+            rules=self.matching.rules, session_timeouts=self.matching.session_timeouts
+        )
+        await self.client.start_workflow(
+            MatchmakerWorkflow.run,
+            state,
+            id=self.matching.matchmaker_id,
+            task_queue=self.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            start_signal="configure",
+            start_signal_args=[state],
+            memo={"role": "pairs waiting match requests"},
+        )
+
+    def _request(self, user_id: str) -> WorkflowHandle[MatchRequestWorkflow, MatchResult]:
+        return self.client.get_workflow_handle_for(
+            MatchRequestWorkflow.run, ids.match_request_id(user_id)
+        )
+
+    async def join_queue(
+        self, user_id: str, username: str, criteria: Criteria, socket_id: str
+    ) -> None:
+        """Start the user's request, or hand new criteria to the live one (never a twin)."""
+        request = MatchRequestInput(
+            user_id=user_id,
+            username=username,
+            criteria=criteria,
+            matchmaker_id=self.matching.matchmaker_id,
+            timeout_seconds=self.matching.timeout_seconds,
+            disconnect_grace_seconds=self.matching.disconnect_grace_seconds,
+        )
+        await self.client.start_workflow(
+            MatchRequestWorkflow.run,
+            request,
+            id=ids.match_request_id(user_id),
+            task_queue=self.task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+            start_signal="join",
+            start_signal_args=[Join(criteria, socket_id)],
+            search_attributes=attrs.request_attributes(
+                user_id, criteria.difficulty, criteria.topics
+            ),
+            memo={"user": username, "difficulty": criteria.difficulty, "topics": criteria.topics},
+        )
+
+    async def cancel_match(self, user_id: str) -> CancelResult | None:
+        """Withdraw the user's live request; ``None`` when there is none."""
+        try:
+            return await self._request(user_id).execute_update(
+                MatchRequestWorkflow.cancel, CancelRequest()
+            )
+        except RPCError as error:
+            if _not_found(error):
+                return None
+            raise
+        except Exception as error:  # the update was rejected: the request already ended
+            if "already ended" in str(error) or "completed" in str(error).lower():
+                return None
+            raise
+
+    async def presence(
+        self, user_id: str, socket_id: str, *, connected: bool, announce: bool = False
+    ) -> None:
+        try:
+            await self._request(user_id).signal(
+                MatchRequestWorkflow.presence, Presence(socket_id, connected, announce)
+            )
+        except RPCError as error:
+            if not _not_found(error):
+                raise
+
+    async def match_state(self, user_id: str) -> MatchStatus | MatchResult | None:
+        """The live request's status, the last request's result, or ``None`` if there was none."""
+        handle = self._request(user_id)
+        try:
+            description = await handle.describe()
+        except RPCError as error:
+            if _not_found(error):
+                return None
+            raise
+        if description.status == WorkflowExecutionStatus.RUNNING:
+            return await handle.query(MatchRequestWorkflow.status)
+        if description.status == WorkflowExecutionStatus.COMPLETED:
+            return await handle.result()
+        return None

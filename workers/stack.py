@@ -14,15 +14,18 @@ import signal
 from collections.abc import Generator
 from typing import Any
 
+import socketio
 import uvicorn
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.notify import Notifier
 from settings import Settings
 from storage import migrate
 from storage.database import Database
 from storage.question_bank import seed
 from web.app import create_app
+from web.sockets.server import create_socket_server, write_only_emitter
 from workers.temporal_server import DevServer
 from workers.temporal_setup import ensure_search_attributes
 from workers.worker import build_worker
@@ -92,9 +95,9 @@ async def _run_until_stopped(
     await asyncio.gather(*tasks, return_exceptions=True)
 
 
-def _web_server(settings: Settings) -> uvicorn.Server:
+def _web_server(settings: Settings, sio: socketio.AsyncServer | None = None) -> uvicorn.Server:
     config = uvicorn.Config(
-        create_app(settings),
+        create_app(settings, sio),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level.lower(),
@@ -141,8 +144,10 @@ async def run_up(settings: Settings) -> None:
         if dev is not None:
             await dev.wait_ready()
         client = await connect_temporal(settings)
-        worker = build_worker(client, settings.task_queue, database)
-        web = _web_server(settings)
+        sio = create_socket_server(settings)
+        # One process: activities emit through the web tier's own Socket.IO server.
+        worker = build_worker(client, settings.task_queue, database, Notifier(sio))
+        web = _web_server(settings, sio)
         announce = asyncio.create_task(_announce_when_ready(settings, web, dev))
         await _run_until_stopped(stop, web, worker)
         announce.cancel()
@@ -164,7 +169,12 @@ async def run_worker(settings: Settings) -> None:
     database = Database(settings.resolved_database_url)
     try:
         client = await connect_temporal(settings)
-        worker = build_worker(client, settings.task_queue, database)
+        if settings.redis_url:
+            notifier = Notifier(write_only_emitter(settings.redis_url))
+        else:
+            log.warning("PEERPREP_REDIS_URL is not set: this worker cannot reach any client")
+            notifier = Notifier(None)
+        worker = build_worker(client, settings.task_queue, database, notifier)
         await _run_until_stopped(stop, None, worker)
     finally:
         await database.dispose()

@@ -7,18 +7,27 @@ from datetime import timedelta
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.notify import Notifier, NotifyActivities
+from activities.pairs import PairActivities
 from activities.probe import ProbeActivities
 from storage.database import Database
+from workflows.matching import MatchRequestWorkflow
+from workflows.matchmaker import MatchmakerWorkflow
 from workflows.probe import ProbeWorkflow
+from workflows.session import CollabSessionWorkflow
+
+WORKFLOWS = [ProbeWorkflow, MatchRequestWorkflow, MatchmakerWorkflow, CollabSessionWorkflow]
 
 
-def build_worker(client: Client, task_queue: str, database: Database) -> Worker:
+def build_worker(client: Client, task_queue: str, database: Database, notifier: Notifier) -> Worker:
     probe = ProbeActivities(database)
+    notify = NotifyActivities(notifier)
+    pairs = PairActivities(database, notifier)
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[ProbeWorkflow],
-        activities=[probe.count_questions],
+        workflows=WORKFLOWS,
+        activities=[probe.count_questions, notify.notify, pairs.create_pair],
         # In-flight activities get this long to finish when the worker is asked to stop.
         graceful_shutdown_timeout=timedelta(seconds=5),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from temporalio.common import SearchAttributeKey
+from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
 
 USER_IDS = SearchAttributeKey.for_keyword_list("PeerPrepUserIds")
 ROOM_ID = SearchAttributeKey.for_keyword("PeerPrepRoomId")
@@ -20,3 +20,15 @@ ALL: tuple[SearchAttributeKey[Any], ...] = (
     TOPICS,
     OUTCOME,
 )
+
+
+def request_attributes(user_id: str, difficulty: str, topics: list[str]) -> TypedSearchAttributes:
+    """The attributes a match request starts with (the workflow keeps them current)."""
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(USER_IDS, [user_id]),
+            SearchAttributePair(DIFFICULTY, difficulty),
+            SearchAttributePair(TOPICS, [topic.lower() for topic in topics]),
+            SearchAttributePair(OUTCOME, "waiting"),
+        ]
+    )

@@ -1,0 +1,67 @@
+"""Rooms: the pair, the question and the lifecycle of each collaboration room."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Room, RoomMember, utcnow
+
+
+async def get_room(session: AsyncSession, room_id: str) -> Room | None:
+    return await session.get(Room, room_id)
+
+
+async def create_room(
+    session: AsyncSession,
+    room_id: str,
+    member_ids: Sequence[uuid.UUID],
+    question_id: int | None,
+    question: dict[str, Any],
+    difficulty: str,
+) -> Room:
+    """Insert the room once; a repeated call (a retried activity) returns the stored one."""
+    existing = await get_room(session, room_id)
+    if existing is not None:
+        return existing
+    room = Room(
+        id=room_id,
+        question_id=question_id,
+        question=question,
+        difficulty=difficulty,
+        member_rows=[
+            RoomMember(user_id=user_id, position=position)
+            for position, user_id in enumerate(member_ids)
+        ],
+    )
+    session.add(room)
+    try:
+        await session.commit()
+    except IntegrityError:
+        # A concurrent attempt of the same activity won: theirs is the room.
+        await session.rollback()
+        stored = await get_room(session, room_id)
+        if stored is None:
+            raise
+        return stored
+    return room
+
+
+async def is_member(session: AsyncSession, room_id: str, user_id: uuid.UUID) -> bool:
+    query = select(RoomMember.user_id).where(
+        RoomMember.room_id == room_id, RoomMember.user_id == user_id
+    )
+    return (await session.execute(query)).first() is not None
+
+
+async def end_room(session: AsyncSession, room_id: str, when: datetime | None = None) -> None:
+    room = await get_room(session, room_id)
+    if room is not None and room.ended_at is None:
+        room.ended_at = when or utcnow()
+        await session.commit()

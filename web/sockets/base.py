@@ -1,0 +1,88 @@
+"""What every PeerPrep namespace shares: token auth on connect, explicit event dispatch, and
+handlers that can never take the process down."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import socketio
+
+from storage.models import User
+from web.auth import AuthError, authenticate
+from web.state import AppState
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[..., Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class SocketUser:
+    """Who is behind a socket, as verified at connect time (kept in the socket's session)."""
+
+    user_id: str
+    username: str
+    is_admin: bool
+
+
+class AuthenticatedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
+    """Subclasses list their handlers in ``handlers()``; names come from ``workflows.events``."""
+
+    error_event = "error"
+
+    def __init__(self, namespace: str, state: Callable[[], AppState]) -> None:
+        super().__init__(namespace)
+        self._state = state
+
+    @property
+    def app(self) -> AppState:
+        return self._state()
+
+    def handlers(self) -> dict[str, Handler]:
+        raise NotImplementedError
+
+    async def trigger_event(self, event: str, *args: Any) -> Any:
+        if event == "connect":
+            return await self._connect(*args)
+        if event == "disconnect":
+            return await self._guarded(event, self.on_disconnect, *args)
+        handler = self.handlers().get(event)
+        if handler is None:
+            sid = args[0]
+            await self.emit(
+                self.error_event, {"ok": False, "message": f"unknown event {event!r}"}, to=sid
+            )
+            return None
+        return await self._guarded(event, handler, *args)
+
+    async def _guarded(self, event: str, handler: Handler, sid: str, *args: Any) -> None:
+        try:
+            await handler(sid, *args)
+        except Exception:
+            log.exception("handler for %s failed", event)
+            await self.emit(
+                self.error_event, {"ok": False, "message": f"{event} failed; try again"}, to=sid
+            )
+
+    async def _connect(self, sid: str, _environ: dict[str, Any], auth: Any = None) -> None:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        try:
+            async with self.app.database.session() as session:
+                user = await authenticate(session, self.app.tokens, token)
+        except AuthError as error:
+            raise socketio.exceptions.ConnectionRefusedError(error.message) from None
+        await self.save_session(sid, SocketUser(str(user.id), user.username, user.is_admin))
+        await self.on_authenticated(sid, user, auth if isinstance(auth, dict) else {})
+
+    async def on_authenticated(self, sid: str, user: User, auth: dict[str, Any]) -> None:
+        """Runs once the token is verified; may refuse by raising ConnectionRefusedError."""
+
+    async def on_disconnect(self, sid: str, *_reason: Any) -> None:
+        """Runs when a socket goes away."""
+
+    async def user(self, sid: str) -> SocketUser:
+        user: SocketUser = await self.get_session(sid)
+        return user

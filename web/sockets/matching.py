@@ -1,0 +1,138 @@
+"""``/matching``: join the queue, cancel, and hear how the request ends.
+
+Handlers parse, authorise and delegate; the queue itself lives in the match workflows, whose
+outcomes reach the sockets through the user's room (``user:<id>``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from storage import rooms
+from storage.models import User
+from storage.questions import list_topics, topic_key
+from web.sockets.base import AuthenticatedNamespace, Handler
+from workflows import events
+from workflows.match_messages import Criteria, MatchResult, MatchStatus, Outcome
+from workflows.pairing import DIFFICULTIES
+
+log = logging.getLogger(__name__)
+
+MAX_TOPICS = 10
+
+
+def _clean_topic(value: str) -> str:
+    cleaned = " ".join(value.split())
+    if not cleaned or "\x00" in cleaned:
+        raise ValueError("topics must be non-empty text")
+    return cleaned
+
+
+class JoinQueuePayload(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    userId: str = Field(max_length=64)
+    difficulty: str = Field(max_length=16)
+    topics: list[Annotated[str, Field(max_length=64), AfterValidator(_clean_topic)]] = Field(
+        max_length=MAX_TOPICS
+    )
+
+    @field_validator("difficulty")
+    @classmethod
+    def _known_difficulty(cls, value: str) -> str:
+        level = value.strip().lower()
+        if level not in DIFFICULTIES:
+            raise ValueError("must be easy, medium or hard")
+        return level
+
+
+def _problem(error: ValidationError) -> str:
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or "payload"
+    return f"{field}: {first['msg'].removeprefix('Value error, ')}"
+
+
+class MatchingNamespace(AuthenticatedNamespace):
+    error_event = events.MATCH_ERROR
+
+    def handlers(self) -> dict[str, Handler]:
+        return {events.JOIN_QUEUE: self.join_queue, events.MATCH_CANCEL: self.cancel}
+
+    async def on_authenticated(self, sid: str, user: User, auth: dict[str, Any]) -> None:
+        await self.enter_room(sid, events.user_room(str(user.id)))
+        # After the connect packet has gone out: tell a returning user where their request stands.
+        self.server.start_background_task(self._report_state, sid, str(user.id))
+
+    async def on_disconnect(self, sid: str, *_reason: Any) -> None:
+        user = await self.user(sid)
+        await self.app.orchestrator.presence(user.user_id, sid, connected=False)
+
+    async def join_queue(self, sid: str, data: Any = None, *_extra: Any) -> None:
+        user = await self.user(sid)
+        try:
+            payload = JoinQueuePayload.model_validate(data if isinstance(data, dict) else {})
+        except ValidationError as error:
+            await self._refuse(sid, _problem(error))
+            return
+        if payload.userId != user.user_id:
+            await self._refuse(sid, "userId does not match the signed-in user")
+            return
+        topics = await self._known_topics(payload.topics)
+        if isinstance(topics, str):
+            await self._refuse(sid, topics)
+            return
+        criteria = Criteria(difficulty=payload.difficulty, topics=topics)
+        # The matchmaker acknowledges with joined-queue once the request is in the pool.
+        await self.app.orchestrator.join_queue(user.user_id, user.username, criteria, sid)
+
+    async def cancel(self, sid: str, *_extra: Any) -> None:
+        user = await self.user(sid)
+        result = await self.app.orchestrator.cancel_match(user.user_id)
+        if result is None:
+            await self.emit(
+                events.LEFT_QUEUE, {"ok": False, "error": "you are not in the queue"}, to=sid
+            )
+            return
+        reply: dict[str, Any] = {"ok": result.cancelled, "outcome": result.outcome.value}
+        if not result.cancelled:
+            reply["error"] = "too late to cancel: you have been matched"
+        await self.emit(events.LEFT_QUEUE, reply, room=events.user_room(user.user_id))
+
+    async def _refuse(self, sid: str, message: str) -> None:
+        await self.emit(events.JOINED_QUEUE, {"ok": False, "error": message}, to=sid)
+
+    async def _known_topics(self, topics: list[str]) -> list[str] | str:
+        """The topics in the bank's own spelling, or a message naming the unknown ones."""
+        async with self.app.database.session() as session:
+            known = {
+                topic_key(topic): topic for topic, _level, _count in await list_topics(session)
+            }
+        unknown = [topic for topic in topics if topic_key(topic) not in known]
+        if unknown:
+            return f"unknown topics: {', '.join(unknown)}"
+        return list(dict.fromkeys(known[topic_key(topic)] for topic in topics))
+
+    async def _report_state(self, sid: str, user_id: str) -> None:
+        try:
+            state = await self.app.orchestrator.match_state(user_id)
+        except Exception:
+            log.exception("could not read the match state of %s", user_id)
+            return
+        if isinstance(state, MatchStatus) and state.outcome is Outcome.WAITING:
+            # The request re-announces itself; the matchmaker answers with joined-queue.
+            await self.app.orchestrator.presence(user_id, sid, connected=True, announce=True)
+        elif (
+            isinstance(state, MatchResult)
+            and state.paired is not None
+            and await self._room_open(state.paired.room_id)
+        ):
+            payload = events.matched_payload(state.paired, state.criteria.difficulty)
+            await self.emit(events.MATCHED, payload, to=sid)
+
+    async def _room_open(self, room_id: str) -> bool:
+        async with self.app.database.session() as session:
+            room = await rooms.get_room(session, room_id)
+            return room is not None and room.ended_at is None

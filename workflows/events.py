@@ -1,0 +1,44 @@
+"""Socket.IO namespaces and event names: the wire contract, shared by the web tier and the
+activities that emit to clients. Every event name is written once, here."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from workflows.match_messages import Paired
+
+MATCHING_NAMESPACE = "/matching"
+COLLAB_NAMESPACE = "/collab"
+
+# /matching, client → server
+JOIN_QUEUE = "join-queue"
+MATCH_CANCEL = "match:cancel"
+# /matching, server → client
+JOINED_QUEUE = "joined-queue"
+LEFT_QUEUE = "left-queue"
+MATCHED = "matched"
+MATCH_TIMEOUT = "match:timeout"
+MATCH_ERROR = "match:error"
+
+
+def user_room(user_id: str) -> str:
+    """The Socket.IO room holding every socket of one user (all tabs, all web processes)."""
+    return f"user:{user_id}"
+
+
+def matched_payload(paired: Paired, difficulty: str) -> dict[str, Any]:
+    """The ``matched`` event for one partner of a pair."""
+    return {
+        "roomId": paired.room_id,
+        "sessionId": paired.room_id,
+        "matchedUserId": paired.partner.id,
+        "partner": {"id": paired.partner.id, "username": paired.partner.username},
+        "question": {
+            "id": paired.question.id,
+            "title": paired.question.title,
+            "difficulty": paired.question.difficulty,
+            "topics": paired.question.topics,
+        },
+        "difficulty": difficulty,
+    }

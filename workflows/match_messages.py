@@ -1,0 +1,235 @@
+"""The dataclasses that travel between the web tier, the match workflows and their activities.
+
+One dataclass in and one out for every workflow, signal, update, query and activity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from workflows.pairing import Entry, PairingRules
+
+
+class Outcome(StrEnum):
+    WAITING = "waiting"
+    MATCHED = "matched"
+    TIMED_OUT = "timed_out"
+    CANCELLED = "cancelled"
+    DISCONNECTED = "disconnected"
+
+
+@dataclass(frozen=True, slots=True)
+class Criteria:
+    difficulty: str
+    topics: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionTimeouts:
+    """Passed down to each collaboration session the matchmaker starts."""
+
+    idle_seconds: float = 600.0
+    max_seconds: float = 7200.0
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRequestInput:
+    user_id: str
+    username: str
+    criteria: Criteria
+    matchmaker_id: str
+    timeout_seconds: float = 120.0
+    disconnect_grace_seconds: float = 30.0
+    # How long to wait for the matchmaker to confirm a withdrawal before giving up on it.
+    ack_seconds: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSummary:
+    id: int
+    title: str
+    difficulty: str
+    topics: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    id: str
+    username: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paired:
+    """Matchmaker → request: you have a partner and a room."""
+
+    room_id: str
+    partner: Partner
+    question: QuestionSummary
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawn:
+    """Matchmaker → request: you are out of the pool (``reason`` echoes the withdrawal)."""
+
+    reason: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    """Web → request: a join-queue from one of the user's sockets."""
+
+    criteria: Criteria
+    socket_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Presence:
+    """Web → request: a socket of the user connected or went away.
+
+    ``announce`` asks for a fresh joined-queue (a returning client wants to know its place).
+    """
+
+    socket_id: str
+    connected: bool
+    announce: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CancelRequest:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class CancelResult:
+    cancelled: bool
+    outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    outcome: Outcome
+    user_id: str
+    criteria: Criteria
+    waited_seconds: float
+    paired: Paired | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MatchStatus:
+    outcome: Outcome
+    criteria: Criteria
+    waited_seconds: float
+    paired: Paired | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Enqueue:
+    """Request → matchmaker: put me in the pool, or update my criteria if I am in it."""
+
+    user_id: str
+    username: str
+    criteria: Criteria
+    request_workflow_id: str
+    request_run_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Withdraw:
+    user_id: str
+    request_run_id: str
+    reason: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class RecentPair:
+    users: list[str]
+    at: float
+    room_id: str
+    paired: list[Paired]
+    run_ids: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    """A signal received but not yet handled (one of the two is set), kept in arrival order."""
+
+    enqueue: Enqueue | None = None
+    withdraw: Withdraw | None = None
+
+
+@dataclass(slots=True)
+class MatchmakerState:
+    """Everything the matchmaker holds; its input, carried across continue-as-new."""
+
+    rules: PairingRules = field(default_factory=PairingRules)
+    session_timeouts: SessionTimeouts = field(default_factory=SessionTimeouts)
+    pool: list[Entry] = field(default_factory=list)
+    recent: list[RecentPair] = field(default_factory=list)
+    inbox: list[InboxItem] = field(default_factory=list)
+    next_seq: int = 0
+    # Continue as new once the history holds this many events.
+    history_limit: int = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSnapshot:
+    waiting: dict[str, int]
+
+
+# Activities -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Emit:
+    event: str
+    data: dict[str, Any]
+    room: str
+    namespace: str
+
+
+@dataclass(frozen=True, slots=True)
+class EmitBatch:
+    emits: list[Emit]
+
+
+@dataclass(frozen=True, slots=True)
+class PairMember:
+    user_id: str
+    username: str
+
+
+@dataclass(frozen=True, slots=True)
+class CreatePairInput:
+    room_id: str
+    members: list[PairMember]
+    difficulty: str
+    topics: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CreatePairResult:
+    room_id: str
+    question: QuestionSummary
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInput:
+    room_id: str
+    members: list[PairMember]
+    question: QuestionSummary
+    timeouts: SessionTimeouts
+
+
+# Names of activities, so workflows refer to them without importing activity code.
+NOTIFY = "notify"
+CREATE_PAIR = "create_pair"
+# Names of workflows, signals and queries that cross workflow boundaries.
+MATCHMAKER_WORKFLOW = "Matchmaker"
+MATCH_REQUEST_WORKFLOW = "MatchRequest"
+SESSION_WORKFLOW = "CollabSession"
+SIGNAL_PAIRED = "paired"
+SIGNAL_WITHDRAWN = "withdrawn"
+SIGNAL_ENQUEUE = "enqueue"
+SIGNAL_WITHDRAW = "withdraw"

@@ -1,0 +1,310 @@
+"""The matchmaker: one long-running entity workflow holding the pool of waiting requests.
+
+It is the only place where pairing is decided, so two requests can never both claim one user.
+Requests talk to it by signal (high rate, no in-flight limit); it answers each request by signal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Coroutine
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.workflow import ParentClosePolicy
+
+from workflows import ids
+from workflows.events import JOINED_QUEUE, MATCHING_NAMESPACE, user_room
+from workflows.match_messages import (
+    CREATE_PAIR,
+    NOTIFY,
+    SESSION_WORKFLOW,
+    SIGNAL_PAIRED,
+    SIGNAL_WITHDRAWN,
+    CreatePairInput,
+    CreatePairResult,
+    Emit,
+    EmitBatch,
+    Enqueue,
+    InboxItem,
+    MatchmakerState,
+    Outcome,
+    Paired,
+    PairMember,
+    Partner,
+    QueueSnapshot,
+    RecentPair,
+    SessionInput,
+    Withdraw,
+    Withdrawn,
+)
+from workflows.pairing import (
+    Entry,
+    Pair,
+    best_partner,
+    next_relaxation,
+    pair_all,
+    pair_key,
+    position_of,
+)
+
+_LOCAL_TIMEOUT = timedelta(seconds=10)
+# A room cannot be made while the database is down: keep trying, never give up on a pair.
+_LOCAL_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=5))
+
+
+@workflow.defn(name="Matchmaker")
+class MatchmakerWorkflow:
+    @workflow.init
+    def __init__(self, state: MatchmakerState) -> None:
+        self._state = state
+
+    @workflow.signal(name="enqueue")
+    def enqueue(self, request: Enqueue) -> None:
+        self._state.inbox.append(InboxItem(enqueue=request))
+
+    @workflow.signal(name="withdraw")
+    def withdraw(self, request: Withdraw) -> None:
+        self._state.inbox.append(InboxItem(withdraw=request))
+
+    @workflow.signal
+    def configure(self, settings: MatchmakerState) -> None:
+        """New rules and session timeouts from a (re)started web tier; the pool stays."""
+        self._state.rules = settings.rules
+        self._state.session_timeouts = settings.session_timeouts
+
+    @workflow.query
+    def snapshot(self) -> QueueSnapshot:
+        waiting: dict[str, int] = {}
+        for entry in self._state.pool:
+            waiting[entry.difficulty] = waiting.get(entry.difficulty, 0) + 1
+        return QueueSnapshot(waiting=waiting)
+
+    @workflow.run
+    async def run(self, state: MatchmakerState) -> None:
+        relax_due = next_relaxation(self._state.pool, self._now(), self._state.rules)
+        while True:
+            await self._wait(relax_due)
+            now = self._now()
+            arrivals, emits, replies = self._take_inbox(now)
+            pairs = self._pair_arrivals(arrivals, now)
+            if relax_due is not None and now >= relax_due:
+                pairs += self._pair_relaxed(now)
+            if emits:
+                await self._notify(emits)
+            await asyncio.gather(*replies, *(self._make(pair, now) for pair in pairs))
+            self._forget_old_pairs(now)
+            relax_due = next_relaxation(self._state.pool, now, self._state.rules)
+            if self._history_full() and not self._state.inbox:
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(self._state)
+
+    # The steps of one round -----------------------------------------------------------------
+
+    async def _wait(self, relax_due: float | None) -> None:
+        if self._state.inbox:
+            return
+        timeout = None if relax_due is None else max(relax_due - self._now(), 0.001)
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(lambda: bool(self._state.inbox), timeout=timeout)
+
+    def _take_inbox(
+        self, now: float
+    ) -> tuple[list[Entry], list[Emit], list[Coroutine[Any, Any, None]]]:
+        """Apply queued signals in order: who arrived, what to tell them, which replies to send."""
+        arrivals: dict[str, Entry] = {}
+        replies = []
+        for item in self._state.inbox:
+            if item.enqueue is not None:
+                entry = self._admit(item.enqueue, now)
+                arrivals[entry.user_id] = entry
+            elif item.withdraw is not None:
+                arrivals.pop(item.withdraw.user_id, None)
+                reply = self._remove(item.withdraw)
+                if reply is not None:
+                    replies.append(reply)
+        self._state.inbox.clear()
+        emits = [self._joined(entry) for entry in arrivals.values()]
+        return list(arrivals.values()), emits, replies
+
+    def _admit(self, request: Enqueue, now: float) -> Entry:
+        """Add a request to the pool, or update it in place: a changed request keeps its place."""
+        for index, entry in enumerate(self._state.pool):
+            if entry.user_id == request.user_id:
+                updated = Entry(
+                    user_id=entry.user_id,
+                    username=request.username,
+                    difficulty=request.criteria.difficulty,
+                    topics=list(request.criteria.topics),
+                    enqueued_at=entry.enqueued_at,
+                    seq=entry.seq,
+                    request_run_id=request.request_run_id,
+                )
+                self._state.pool[index] = updated
+                return updated
+        entry = Entry(
+            user_id=request.user_id,
+            username=request.username,
+            difficulty=request.criteria.difficulty,
+            topics=list(request.criteria.topics),
+            enqueued_at=now,
+            seq=self._state.next_seq,
+            request_run_id=request.request_run_id,
+        )
+        self._state.next_seq += 1
+        self._state.pool.append(entry)
+        return entry
+
+    def _remove(self, request: Withdraw) -> Coroutine[Any, Any, None] | None:
+        for entry in self._state.pool:
+            if entry.user_id == request.user_id:
+                if entry.request_run_id != request.request_run_id:
+                    return None  # a stale run's withdrawal: the live request stays
+                self._state.pool.remove(entry)
+                return self._tell(
+                    entry.user_id, entry.request_run_id, SIGNAL_WITHDRAWN, Withdrawn(request.reason)
+                )
+        for recent in self._state.recent:
+            if request.request_run_id in recent.run_ids:
+                # Paired before the withdrawal arrived: the pairing stands; say so again.
+                index = recent.run_ids.index(request.request_run_id)
+                return self._tell(
+                    request.user_id, request.request_run_id, SIGNAL_PAIRED, recent.paired[index]
+                )
+        return self._tell(
+            request.user_id, request.request_run_id, SIGNAL_WITHDRAWN, Withdrawn(request.reason)
+        )
+
+    def _pair_arrivals(self, arrivals: list[Entry], now: float) -> list[Pair]:
+        pairs: list[Pair] = []
+        recent = self._recent_keys()
+        for entry in sorted(arrivals, key=lambda item: item.seq):
+            if entry not in self._state.pool:
+                continue  # already taken by an earlier arrival of this round
+            candidates = [other for other in self._state.pool if other is not entry]
+            pair = best_partner(entry, candidates, now, self._state.rules, recent)
+            if pair is not None:
+                self._take(pair)
+                pairs.append(pair)
+        return pairs
+
+    def _pair_relaxed(self, now: float) -> list[Pair]:
+        relaxed = [
+            entry
+            for entry in self._state.pool
+            if now - entry.enqueued_at >= self._state.rules.relax_topics_after
+        ]
+        pairs = pair_all(relaxed, now, self._state.rules, self._recent_keys())
+        for pair in pairs:
+            self._take(pair)
+        return pairs
+
+    def _take(self, pair: Pair) -> None:
+        self._state.pool.remove(pair.first)
+        self._state.pool.remove(pair.second)
+
+    async def _make(self, pair: Pair, now: float) -> None:
+        """Room, question, session and both requests told: one pair, made exactly once."""
+        room_id = ids.room_id_for(str(workflow.uuid4()))
+        members = [
+            PairMember(user_id=entry.user_id, username=entry.username)
+            for entry in (pair.first, pair.second)
+        ]
+        try:
+            created = await workflow.execute_local_activity(
+                CREATE_PAIR,
+                CreatePairInput(room_id, members, pair.difficulty, pair.topics),
+                result_type=CreatePairResult,
+                start_to_close_timeout=_LOCAL_TIMEOUT,
+                retry_policy=_LOCAL_RETRY,
+            )
+        except ActivityError as error:
+            workflow.logger.error("could not create a room for %s: %s", room_id, error.cause)
+            await asyncio.gather(
+                *(
+                    self._tell(
+                        entry.user_id,
+                        entry.request_run_id,
+                        SIGNAL_WITHDRAWN,
+                        Withdrawn(Outcome.CANCELLED),
+                    )
+                    for entry in (pair.first, pair.second)
+                )
+            )
+            return
+        await workflow.start_child_workflow(
+            SESSION_WORKFLOW,
+            SessionInput(room_id, members, created.question, self._state.session_timeouts),
+            id=ids.session_id(room_id),
+            parent_close_policy=ParentClosePolicy.ABANDON,
+        )
+        paired = [
+            Paired(room_id, Partner(pair.second.user_id, pair.second.username), created.question),
+            Paired(room_id, Partner(pair.first.user_id, pair.first.username), created.question),
+        ]
+        self._state.recent.append(
+            RecentPair(
+                users=[pair.first.user_id, pair.second.user_id],
+                at=now,
+                room_id=room_id,
+                paired=paired,
+                run_ids=[pair.first.request_run_id, pair.second.request_run_id],
+            )
+        )
+        await asyncio.gather(
+            self._tell(pair.first.user_id, pair.first.request_run_id, SIGNAL_PAIRED, paired[0]),
+            self._tell(pair.second.user_id, pair.second.request_run_id, SIGNAL_PAIRED, paired[1]),
+        )
+
+    # Small pieces ----------------------------------------------------------------------------
+
+    async def _tell(self, user_id: str, run_id: str, signal: str, message: object) -> None:
+        handle = workflow.get_external_workflow_handle(ids.match_request_id(user_id), run_id=run_id)
+        try:
+            await handle.signal(signal, message)
+        except ApplicationError as error:
+            # The request has ended (terminated by an operator, say): nobody left to tell.
+            workflow.logger.warning("could not signal %s: %s", user_id, error)
+
+    def _joined(self, entry: Entry) -> Emit:
+        return Emit(
+            event=JOINED_QUEUE,
+            data={
+                "ok": True,
+                "difficulty": entry.difficulty,
+                "topics": entry.topics,
+                "position": position_of(entry, self._state.pool),
+            },
+            room=user_room(entry.user_id),
+            namespace=MATCHING_NAMESPACE,
+        )
+
+    async def _notify(self, emits: list[Emit]) -> None:
+        await workflow.execute_local_activity(
+            NOTIFY,
+            EmitBatch(emits),
+            start_to_close_timeout=_LOCAL_TIMEOUT,
+            retry_policy=_LOCAL_RETRY,
+        )
+
+    def _recent_keys(self) -> set[str]:
+        return {pair_key(*recent.users) for recent in self._state.recent}
+
+    def _forget_old_pairs(self, now: float) -> None:
+        window = self._state.rules.recent_pair_window
+        self._state.recent = [recent for recent in self._state.recent if now - recent.at < window]
+
+    def _history_full(self) -> bool:
+        info = workflow.info()
+        return (
+            info.is_continue_as_new_suggested()
+            or info.get_current_history_length() >= self._state.history_limit
+        )
+
+    @staticmethod
+    def _now() -> float:
+        return workflow.now().timestamp()
