@@ -14,6 +14,7 @@ from storage import attempts as store
 from storage import questions
 from storage.models import Attempt
 from web.deps import CurrentUser, DbSession
+from web.http.body import RequestBody
 from web.http.pagination import PageQuery
 
 router = APIRouter(prefix="/attempts", tags=["attempts"])
@@ -31,7 +32,7 @@ def _aware(value: datetime | None) -> datetime | None:
 Timestamp = Annotated[datetime | None, AfterValidator(_aware)]
 
 
-class AttemptCreate(BaseModel):
+class AttemptCreate(RequestBody):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     question_id: int = Field(ge=1, le=2**31 - 1)

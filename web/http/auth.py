@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from storage import users
 from web.auth import AuthError
 from web.deps import CurrentUser, DbSession, State
+from web.http.body import RequestBody
 from web.http.users import UserPublic
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 Password = Annotated[str, Field(min_length=8, max_length=256)]
 
 
-class UserCreate(BaseModel):
+class UserCreate(RequestBody):
     model_config = ConfigDict(extra="ignore")
 
     email: EmailStr = Field(max_length=320)
@@ -25,7 +26,7 @@ class UserCreate(BaseModel):
     username: str = Field(pattern=users.USERNAME_PATTERN)
 
 
-class LoginRequest(BaseModel):
+class LoginRequest(RequestBody):
     model_config = ConfigDict(extra="ignore")
 
     email: str = Field(min_length=1, max_length=320)

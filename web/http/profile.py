@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from storage import users
 from web.deps import CurrentUser, DbSession
+from web.http.body import RequestBody
 from web.http.users import UserPublic
 
 router = APIRouter(prefix="/profile", tags=["profile"])
@@ -21,7 +22,7 @@ class ProfileEnvelope(BaseModel):
     profile: UserPublic
 
 
-class ProfileUpdate(BaseModel):
+class ProfileUpdate(RequestBody):
     """Fields a user may change; anything else in the body (role, points…) is ignored."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)

@@ -18,6 +18,7 @@ from pydantic import (
 from storage import questions as store
 from storage.models import Difficulty, Question
 from web.deps import AdminUser, DbSession
+from web.http.body import RequestBody, refuse_nul
 from web.http.pagination import PageQuery
 
 router = APIRouter(tags=["questions"])
@@ -27,17 +28,6 @@ QuestionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The question's
 MAX_TOPIC_LENGTH = 64
 # Topics one listing may filter on, however they are spread over repeated or comma-separated values.
 MAX_FILTER_TOPICS = 50
-NUL = "\x00"
-
-
-def _no_nul(value: str) -> str:
-    # PostgreSQL text cannot hold NUL: refuse it here rather than fail in the database.
-    if NUL in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_no_nul)]
 
 
 def _clean_topic(topic: str) -> str:
@@ -50,7 +40,6 @@ def _clean_topic(topic: str) -> str:
 Topic = Annotated[
     str,
     Field(min_length=1, max_length=MAX_TOPIC_LENGTH),
-    AfterValidator(_no_nul),
     AfterValidator(_clean_topic),
 ]
 
@@ -64,27 +53,27 @@ def _difficulty(value: Any) -> Any:
     return value
 
 
-class Example(BaseModel):
+class Example(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
-    input: Text = Field(max_length=2000)
-    output: Text = Field(max_length=2000)
-    explanation: Text | None = Field(default=None, max_length=4000)
+    input: str = Field(max_length=2000)
+    output: str = Field(max_length=2000)
+    explanation: str | None = Field(default=None, max_length=4000)
 
 
-class QuestionCreate(BaseModel):
+class QuestionCreate(RequestBody):
     """A whole question (POST and PUT)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
 
-    title: Text = Field(min_length=1, max_length=200)
-    description: Text = Field(min_length=1, max_length=20_000)
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(min_length=1, max_length=20_000)
     difficulty: Difficulty
     topics: list[Topic] = Field(
         min_length=1, max_length=10, validation_alias=AliasChoices("topics", "related_topics")
     )
     examples: list[Example] = Field(default_factory=list, max_length=10)
-    constraints: list[Annotated[Text, Field(max_length=500)]] = Field(
+    constraints: list[Annotated[str, Field(max_length=500)]] = Field(
         default_factory=list, max_length=20
     )
     acceptance_rate: float = Field(default=0.0, ge=0, le=100)
@@ -103,13 +92,13 @@ class QuestionCreate(BaseModel):
         )
 
 
-class QuestionUpdate(BaseModel):
+class QuestionUpdate(RequestBody):
     """Some fields of a question (PATCH); absent fields stay as they are."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
 
-    title: Text | None = Field(default=None, min_length=1, max_length=200)
-    description: Text | None = Field(default=None, min_length=1, max_length=20_000)
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, min_length=1, max_length=20_000)
     difficulty: Difficulty | None = None
     topics: list[Topic] | None = Field(
         default=None,
@@ -118,7 +107,7 @@ class QuestionUpdate(BaseModel):
         validation_alias=AliasChoices("topics", "related_topics"),
     )
     examples: list[Example] | None = Field(default=None, max_length=10)
-    constraints: list[Annotated[Text, Field(max_length=500)]] | None = Field(
+    constraints: list[Annotated[str, Field(max_length=500)]] | None = Field(
         default=None, max_length=20
     )
     acceptance_rate: float | None = Field(default=None, ge=0, le=100)
@@ -189,8 +178,7 @@ def _filter_topics(values: list[str] | None) -> list[str]:
     for topic in topics:
         if len(" ".join(topic.split())) > MAX_TOPIC_LENGTH:
             raise HTTPException(422, f"topic: at most {MAX_TOPIC_LENGTH} characters per topic")
-        if NUL in topic:
-            raise HTTPException(422, "topic: must not contain NUL characters")
+        refuse_nul("topic", topic)
     return topics
 
 
@@ -220,8 +208,7 @@ async def list_questions(
     sort_dir: Annotated[str | None, Query(alias="sortDir", max_length=8)] = None,
 ) -> QuestionPage:
     topics = _filter_topics(topic)
-    if q is not None and NUL in q:
-        raise HTTPException(422, "q: must not contain NUL characters")
+    refuse_nul("q", q)
     level = None
     if difficulty:
         try:
