@@ -11,7 +11,7 @@ import secrets
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +27,8 @@ from storage import migrate, users
 from storage.database import Database
 from storage.models import Role
 from storage.question_bank import seed
+from tests.live_stack import LiveStack
+from tests.socket_peer import SocketPeer
 from web.app import create_app
 from workers.temporal_server import DevServer, free_port
 from workers.temporal_setup import ensure_search_attributes
@@ -237,3 +239,55 @@ def mint_token(
     return jwt.encode(
         {k: v for k, v in payload.items() if v is not None}, secret, algorithm=algorithm
     )
+
+
+# Short enough to keep tests quick, long enough that a slow shared machine does not trip them.
+LIVE_DEFAULTS: dict[str, object] = {
+    "match_timeout_seconds": 30.0,
+    "match_relax_topics_seconds": 30.0,
+    "match_relax_difficulty_seconds": 60.0,
+    "match_disconnect_grace_seconds": 30.0,
+}
+
+
+@pytest.fixture
+def live_stack(
+    database: Database, temporal_server: DevServer, tmp_path: Path
+) -> Iterator[Callable[..., LiveStack]]:
+    """Start web + worker in one loop (as ``peerprep up`` does) with a private matchmaker and
+    task queue; keyword arguments override settings."""
+    stacks: list[LiveStack] = []
+
+    def start(**overrides: object) -> LiveStack:
+        tag = uuid.uuid4().hex[:10]
+        options = {
+            **LIVE_DEFAULTS,
+            "task_queue": f"test-{tag}",
+            "matchmaker_id": f"matchmaker-{tag}",
+            **overrides,
+        }
+        settings = make_settings(
+            tmp_path / f"stack-{len(stacks)}", database.url, temporal_server.address, **options
+        )
+        stack = LiveStack(settings).start()
+        stacks.append(stack)
+        return stack
+
+    yield start
+    for stack in stacks:
+        stack.stop()
+
+
+@pytest.fixture
+async def peers() -> AsyncIterator[Callable[[str, str], SocketPeer]]:
+    """Socket clients that are all disconnected at the end of the test."""
+    made: list[SocketPeer] = []
+
+    def make(base_url: str, namespace: str) -> SocketPeer:
+        peer = SocketPeer(base_url, namespace)
+        made.append(peer)
+        return peer
+
+    yield make
+    for peer in made:
+        await peer.disconnect()

@@ -79,6 +79,7 @@ def create_app(settings: Settings, sio: socketio.AsyncServer | None = None) -> A
             starter.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await starter
+            await sockets.shutdown()
             await database.dispose()
 
     api.router.lifespan_context = lifespan

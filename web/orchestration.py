@@ -150,7 +150,8 @@ class Orchestrator:
 
     async def presence(
         self, user_id: str, socket_id: str, *, connected: bool, announce: bool = False
-    ) -> None:
+    ) -> bool:
+        """Tell the live request about a socket; ``False`` when no request is running."""
         try:
             await self._request(user_id).signal(
                 MatchRequestWorkflow.presence, Presence(socket_id, connected, announce)
@@ -158,6 +159,8 @@ class Orchestrator:
         except RPCError as error:
             if not _not_found(error):
                 raise
+            return False
+        return True
 
     async def match_state(self, user_id: str) -> MatchStatus | MatchResult | None:
         """The live request's status, the last request's result, or ``None`` if there was none."""

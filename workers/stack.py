@@ -33,7 +33,7 @@ from workers.worker import build_worker
 log = logging.getLogger("peerprep")
 
 
-class _EmbeddedServer(uvicorn.Server):
+class EmbeddedServer(uvicorn.Server):
     """uvicorn without its own signal handling: the stack decides when everything stops."""
 
     @contextlib.contextmanager
@@ -104,7 +104,7 @@ def _web_server(settings: Settings, sio: socketio.AsyncServer | None = None) -> 
         lifespan="on",
         timeout_graceful_shutdown=3,
     )
-    return _EmbeddedServer(config)
+    return EmbeddedServer(config)
 
 
 async def _announce_when_ready(

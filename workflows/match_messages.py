@@ -149,6 +149,7 @@ class RecentPair:
     room_id: str
     paired: list[Paired]
     run_ids: list[str]
+    difficulty: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,14 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 from workflows import search_attributes as attrs
-from workflows.events import LEFT_QUEUE, MATCH_TIMEOUT, MATCHING_NAMESPACE, user_room
+from workflows.events import (
+    LEFT_QUEUE,
+    MATCH_TIMEOUT,
+    MATCHED,
+    MATCHING_NAMESPACE,
+    matched_payload,
+    user_room,
+)
 from workflows.match_messages import (
     NOTIFY,
     SIGNAL_ENQUEUE,
@@ -50,6 +57,10 @@ class MatchRequestWorkflow:
         self._paired: Paired | None = None
         self._sockets: set[str] = set()
         self._last_seen = workflow.now()
+        # Set when sockets come or go, so the wait is re-armed with the right grace deadline.
+        self._presence_changed = False
+        # A returning socket asked where the request stands and has not been told yet.
+        self._announce_pending = False
 
     # Messages from the web tier --------------------------------------------------------------
 
@@ -65,13 +76,16 @@ class MatchRequestWorkflow:
     def presence(self, presence: Presence) -> None:
         if presence.connected:
             self._sockets.add(presence.socket_id)
-            # Re-announcing makes the matchmaker tell the user where they stand.
-            if presence.announce and self._outcome is None and self._withdraw_reason is None:
-                self._needs_enqueue = True
+            if presence.announce:
+                self._announce_pending = True
+                # Re-announcing makes the matchmaker tell the user where they stand.
+                if self._outcome is None and self._withdraw_reason is None:
+                    self._needs_enqueue = True
         else:
             self._sockets.discard(presence.socket_id)
             if not self._sockets:
                 self._last_seen = workflow.now()
+        self._presence_changed = True
 
     @workflow.update
     async def cancel(self, _request: CancelRequest) -> CancelResult:
@@ -118,6 +132,7 @@ class MatchRequestWorkflow:
         while self._outcome is None:
             if self._needs_enqueue and self._withdraw_reason is None:
                 self._needs_enqueue = False
+                self._announce_pending = False
                 await self._tell_matchmaker(SIGNAL_ENQUEUE, self._enqueue_message())
                 continue
             if self._withdraw_reason is not None and not self._withdraw_sent:
@@ -129,6 +144,7 @@ class MatchRequestWorkflow:
                 )
                 continue
             wake = ack_deadline if ack_deadline is not None else self._next_deadline(deadline)
+            self._presence_changed = False
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
                     self._has_news, timeout=max((wake - workflow.now()).total_seconds(), 0.001)
@@ -158,6 +174,7 @@ class MatchRequestWorkflow:
     def _has_news(self) -> bool:
         return (
             self._outcome is not None
+            or self._presence_changed
             or (self._needs_enqueue and self._withdraw_reason is None)
             or (self._withdraw_reason is not None and not self._withdraw_sent)
         )
@@ -197,7 +214,15 @@ class MatchRequestWorkflow:
     async def _announce(self, outcome: Outcome) -> None:
         """Tell the user's sockets how a request ended that they did not end themselves."""
         room = user_room(self._request.user_id)
-        if outcome is Outcome.TIMED_OUT:
+        if outcome is Outcome.MATCHED and self._announce_pending and self._paired is not None:
+            # A socket came back just as the pair was made, after the matchmaker's news went out.
+            emit = Emit(
+                MATCHED,
+                matched_payload(self._paired, self._criteria.difficulty),
+                room,
+                MATCHING_NAMESPACE,
+            )
+        elif outcome is Outcome.TIMED_OUT:
             emit = Emit(
                 MATCH_TIMEOUT, {"waitedSeconds": round(self._waited())}, room, MATCHING_NAMESPACE
             )

@@ -18,7 +18,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
 from workflows import ids
-from workflows.events import JOINED_QUEUE, MATCHING_NAMESPACE, user_room
+from workflows.events import JOINED_QUEUE, MATCHED, MATCHING_NAMESPACE, matched_payload, user_room
 from workflows.match_messages import (
     CREATE_PAIR,
     NOTIFY,
@@ -118,8 +118,20 @@ class MatchmakerWorkflow:
         """Apply queued signals in order: who arrived, what to tell them, which replies to send."""
         arrivals: dict[str, Entry] = {}
         replies = []
+        emits: list[Emit] = []
         for item in self._state.inbox:
             if item.enqueue is not None:
+                settled = self._settled_pair(item.enqueue.request_run_id)
+                if settled is not None:
+                    # Paired a moment ago (the request has not heard yet): never re-queue it.
+                    paired, difficulty = settled
+                    replies.append(
+                        self._tell(
+                            item.enqueue.user_id, item.enqueue.request_run_id, SIGNAL_PAIRED, paired
+                        )
+                    )
+                    emits.append(self._matched(item.enqueue.user_id, paired, difficulty))
+                    continue
                 entry = self._admit(item.enqueue, now)
                 arrivals[entry.user_id] = entry
             elif item.withdraw is not None:
@@ -128,7 +140,7 @@ class MatchmakerWorkflow:
                 if reply is not None:
                     replies.append(reply)
         self._state.inbox.clear()
-        emits = [self._joined(entry) for entry in arrivals.values()]
+        emits += [self._joined(entry) for entry in arrivals.values()]
         return list(arrivals.values()), emits, replies
 
     def _admit(self, request: Enqueue, now: float) -> Entry:
@@ -168,13 +180,10 @@ class MatchmakerWorkflow:
                 return self._tell(
                     entry.user_id, entry.request_run_id, SIGNAL_WITHDRAWN, Withdrawn(request.reason)
                 )
-        for recent in self._state.recent:
-            if request.request_run_id in recent.run_ids:
-                # Paired before the withdrawal arrived: the pairing stands; say so again.
-                index = recent.run_ids.index(request.request_run_id)
-                return self._tell(
-                    request.user_id, request.request_run_id, SIGNAL_PAIRED, recent.paired[index]
-                )
+        settled = self._settled_pair(request.request_run_id)
+        if settled is not None:
+            # Paired before the withdrawal arrived: the pairing stands; say so again.
+            return self._tell(request.user_id, request.request_run_id, SIGNAL_PAIRED, settled[0])
         return self._tell(
             request.user_id, request.request_run_id, SIGNAL_WITHDRAWN, Withdrawn(request.reason)
         )
@@ -253,6 +262,7 @@ class MatchmakerWorkflow:
                 room_id=room_id,
                 paired=paired,
                 run_ids=[pair.first.request_run_id, pair.second.request_run_id],
+                difficulty=pair.difficulty,
             )
         )
         await asyncio.gather(
@@ -269,6 +279,19 @@ class MatchmakerWorkflow:
         except ApplicationError as error:
             # The request has ended (terminated by an operator, say): nobody left to tell.
             workflow.logger.warning("could not signal %s: %s", user_id, error)
+
+    def _settled_pair(self, run_id: str) -> tuple[Paired, str] | None:
+        """What a request run was paired with, if it was paired recently."""
+        for recent in self._state.recent:
+            if run_id in recent.run_ids:
+                return recent.paired[recent.run_ids.index(run_id)], recent.difficulty
+        return None
+
+    @staticmethod
+    def _matched(user_id: str, paired: Paired, difficulty: str) -> Emit:
+        return Emit(
+            MATCHED, matched_payload(paired, difficulty), user_room(user_id), MATCHING_NAMESPACE
+        )
 
     def _joined(self, entry: Entry) -> Emit:
         return Emit(

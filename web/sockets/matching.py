@@ -16,7 +16,7 @@ from storage.models import User
 from storage.questions import list_topics, topic_key
 from web.sockets.base import AuthenticatedNamespace, Handler
 from workflows import events
-from workflows.match_messages import Criteria, MatchResult, MatchStatus, Outcome
+from workflows.match_messages import Criteria, MatchStatus, Outcome
 from workflows.pairing import DIFFICULTIES
 
 log = logging.getLogger(__name__)
@@ -116,21 +116,28 @@ class MatchingNamespace(AuthenticatedNamespace):
         return list(dict.fromkeys(known[topic_key(topic)] for topic in topics))
 
     async def _report_state(self, sid: str, user_id: str) -> None:
-        try:
-            state = await self.app.orchestrator.match_state(user_id)
-        except Exception:
-            log.exception("could not read the match state of %s", user_id)
-            return
-        if isinstance(state, MatchStatus) and state.outcome is Outcome.WAITING:
-            # The request re-announces itself; the matchmaker answers with joined-queue.
-            await self.app.orchestrator.presence(user_id, sid, connected=True, announce=True)
-        elif (
-            isinstance(state, MatchResult)
-            and state.paired is not None
-            and await self._room_open(state.paired.room_id)
-        ):
-            payload = events.matched_payload(state.paired, state.criteria.difficulty)
-            await self.emit(events.MATCHED, payload, to=sid)
+        # Twice at most: a request can end between reading its state and signalling it.
+        for _attempt in range(2):
+            try:
+                state = await self.app.orchestrator.match_state(user_id)
+                if state is None:
+                    return
+                if state.paired is not None:
+                    if await self._room_open(state.paired.room_id):
+                        payload = events.matched_payload(state.paired, state.criteria.difficulty)
+                        await self.emit(events.MATCHED, payload, to=sid)
+                    return
+                if not (isinstance(state, MatchStatus) and state.outcome is Outcome.WAITING):
+                    return
+                # The request re-announces itself; the matchmaker answers with joined-queue, or
+                # with matched if the pair was made a moment ago.
+                if await self.app.orchestrator.presence(
+                    user_id, sid, connected=True, announce=True
+                ):
+                    return
+            except Exception:
+                log.exception("could not report the match state of %s", user_id)
+                return
 
     async def _room_open(self, room_id: str) -> bool:
         async with self.app.database.session() as session:
