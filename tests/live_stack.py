@@ -4,12 +4,16 @@ runs them, against the session's Temporal dev server: real sockets, real workflo
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
+from collections.abc import AsyncIterator
 from concurrent.futures import Future
+from pathlib import Path
 from typing import Any
 
 import uvicorn
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHistory
+from temporalio.worker import Replayer
 
 from activities.notify import Notifier
 from settings import Settings
@@ -18,9 +22,11 @@ from web.app import create_app
 from web.sockets.server import create_socket_server
 from workers.stack import EmbeddedServer
 from workers.temporal_server import free_port
-from workers.worker import build_worker
+from workers.worker import WORKFLOWS, build_worker
 
 START_SECONDS = 20
+# Set to a folder to keep the histories the tests produce (to commit some under tests/histories).
+RECORD_ENV = "PEERPREP_RECORD_HISTORIES"
 
 
 class LiveStack:
@@ -45,6 +51,14 @@ class LiveStack:
         return self
 
     def stop(self) -> None:
+        """Stop, after replaying every workflow history the stack produced against the current
+        code (a non-deterministic change fails here), saving them if asked to."""
+        failures = self.run(self._replay_histories(), timeout=60) if self._ready.is_set() else {}
+        self._shutdown()
+        if failures:
+            raise AssertionError(f"workflow histories failed to replay: {failures}")
+
+    def _shutdown(self) -> None:
         if self._stop is not None:
             self._loop.call_soon_threadsafe(self._stop.set)
         if self._main is not None:
@@ -53,6 +67,26 @@ class LiveStack:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
         self._loop.close()
+
+    async def _replay_histories(self) -> dict[str, str]:
+        assert self.client is not None
+        client = self.client
+        record_to = os.environ.get(RECORD_ENV)
+        query = f'TaskQueue="{self.settings.task_queue}"'
+
+        async def histories() -> AsyncIterator[WorkflowHistory]:
+            async for execution in client.list_workflows(query):
+                handle = client.get_workflow_handle(execution.id, run_id=execution.run_id)
+                history = await handle.fetch_history()
+                if record_to:
+                    name = f"{execution.workflow_type}-{execution.run_id}.json"
+                    (Path(record_to) / name).write_text(history.to_json())
+                yield history
+
+        results = await Replayer(workflows=WORKFLOWS).replay_workflows(
+            histories(), raise_on_replay_failure=False
+        )
+        return {run_id: str(error) for run_id, error in results.replay_failures.items()}
 
     @staticmethod
     async def _cancel_leftovers() -> None:
