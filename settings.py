@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     jwt_ttl_seconds: int = Field(default=12 * 3600, ge=60, le=30 * 24 * 3600)
 
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Named points where a process deliberately dies, for crash tests (see activities/pairs.py).
+    failpoints: Annotated[frozenset[str], NoDecode] = frozenset()
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
 
     # Matching: every timeout of the match workflows, in seconds.
@@ -90,12 +92,12 @@ class Settings(BaseSettings):
     session_idle_seconds: float = Field(default=600.0, gt=0)
     session_max_seconds: float = Field(default=7200.0, gt=0)
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "failpoints", mode="before")
     @classmethod
-    def _split_origins(cls, value: Any) -> Any:
+    def _split_list(cls, value: Any) -> Any:
         # A comma-separated list reads better in an environment file than JSON.
         if isinstance(value, str):
-            return [origin.strip() for origin in value.split(",") if origin.strip()]
+            return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
     @field_validator("database_url")

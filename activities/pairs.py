@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from typing import Any
 
@@ -38,10 +39,19 @@ def question_snapshot(question: Question) -> dict[str, Any]:
     }
 
 
+# The worker dies (as under SIGKILL) right after a room row is committed: the crash test uses it to
+# show that a retried pair still ends in exactly one room.
+FAILPOINT_AFTER_ROOM = "create_pair.after_room"
+FAILPOINT_EXIT_CODE = 70
+
+
 class PairActivities:
-    def __init__(self, database: Database, notifier: Notifier) -> None:
+    def __init__(
+        self, database: Database, notifier: Notifier, failpoints: frozenset[str] = frozenset()
+    ) -> None:
         self._database = database
         self._notifier = notifier
+        self._crash_after_room = FAILPOINT_AFTER_ROOM in failpoints
 
     @activity.defn(name=CREATE_PAIR)
     async def create_pair(self, request: CreatePairInput) -> CreatePairResult:
@@ -63,6 +73,8 @@ class PairActivities:
                     question_snapshot(question),
                     question.difficulty,
                 )
+                if self._crash_after_room:
+                    os._exit(FAILPOINT_EXIT_CODE)
         stored = room.question
         summary = QuestionSummary(
             id=stored["id"],

@@ -146,7 +146,9 @@ async def run_up(settings: Settings) -> None:
         client = await connect_temporal(settings)
         sio = create_socket_server(settings)
         # One process: activities emit through the web tier's own Socket.IO server.
-        worker = build_worker(client, settings.task_queue, database, Notifier(sio))
+        worker = build_worker(
+            client, settings.task_queue, database, Notifier(sio), settings.failpoints
+        )
         web = _web_server(settings, sio)
         announce = asyncio.create_task(_announce_when_ready(settings, web, dev))
         await _run_until_stopped(stop, web, worker)
@@ -174,7 +176,7 @@ async def run_worker(settings: Settings) -> None:
         else:
             log.warning("PEERPREP_REDIS_URL is not set: this worker cannot reach any client")
             notifier = Notifier(None)
-        worker = build_worker(client, settings.task_queue, database, notifier)
+        worker = build_worker(client, settings.task_queue, database, notifier, settings.failpoints)
         await _run_until_stopped(stop, None, worker)
     finally:
         await database.dispose()

@@ -19,10 +19,16 @@ from workflows.session import CollabSessionWorkflow
 WORKFLOWS = [ProbeWorkflow, MatchRequestWorkflow, MatchmakerWorkflow, CollabSessionWorkflow]
 
 
-def build_worker(client: Client, task_queue: str, database: Database, notifier: Notifier) -> Worker:
+def build_worker(
+    client: Client,
+    task_queue: str,
+    database: Database,
+    notifier: Notifier,
+    failpoints: frozenset[str] = frozenset(),
+) -> Worker:
     probe = ProbeActivities(database)
     notify = NotifyActivities(notifier)
-    pairs = PairActivities(database, notifier)
+    pairs = PairActivities(database, notifier, failpoints)
     return Worker(
         client,
         task_queue=task_queue,

@@ -16,15 +16,18 @@ from temporalio.worker import Replayer
 
 from workers.worker import WORKFLOWS
 
-HISTORIES = sorted((Path(__file__).parent.parent / "histories").glob("*.json"))
+HISTORIES = {
+    path.stem: path.read_text()
+    for path in sorted((Path(__file__).parent.parent / "histories").glob("*.json"))
+}
 
 
 def test_there_are_histories_of_every_kind_of_workflow() -> None:
-    names = {path.stem.split("-")[0] for path in HISTORIES}
+    names = {name.split("-")[0] for name in HISTORIES}
     assert {"matchmaker", "matchrequest", "collabsession"} <= names
 
 
-@pytest.mark.parametrize("path", HISTORIES, ids=[path.stem for path in HISTORIES])
-async def test_history_replays_deterministically(path: Path) -> None:
-    history = WorkflowHistory.from_json(path.stem, path.read_text())
+@pytest.mark.parametrize("name", sorted(HISTORIES))
+async def test_history_replays_deterministically(name: str) -> None:
+    history = WorkflowHistory.from_json(name, HISTORIES[name])
     await Replayer(workflows=WORKFLOWS).replay_workflow(history)
