@@ -87,6 +87,8 @@ class Settings(BaseSettings):
     match_relax_difficulty_seconds: float = Field(default=60.0, gt=0)
     match_disconnect_grace_seconds: float = Field(default=30.0, ge=0)
     match_recent_pair_seconds: float = Field(default=600.0, ge=0)
+    # The matchmaker continues as new once its history holds this many events.
+    matchmaker_history_limit: int = Field(default=10_000, ge=20, le=50_000)
 
     # Collaboration sessions.
     session_idle_seconds: float = Field(default=600.0, gt=0)

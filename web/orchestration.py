@@ -42,6 +42,7 @@ class MatchingConfig:
     disconnect_grace_seconds: float
     rules: PairingRules
     session_timeouts: SessionTimeouts
+    history_limit: int
 
     @classmethod
     def from_settings(cls, settings: Settings) -> MatchingConfig:
@@ -57,6 +58,7 @@ class MatchingConfig:
             session_timeouts=SessionTimeouts(
                 idle_seconds=settings.session_idle_seconds, max_seconds=settings.session_max_seconds
             ),
+            history_limit=settings.matchmaker_history_limit,
         )
 
 
@@ -89,7 +91,9 @@ class Orchestrator:
     async def ensure_matchmaker(self) -> None:
         """Start the matchmaker if it is not running, and give it the current rules."""
         state = MatchmakerState(
-            rules=self.matching.rules, session_timeouts=self.matching.session_timeouts
+            rules=self.matching.rules,
+            session_timeouts=self.matching.session_timeouts,
+            history_limit=self.matching.history_limit,
         )
         await self.client.start_workflow(
             MatchmakerWorkflow.run,

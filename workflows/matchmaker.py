@@ -76,6 +76,7 @@ class MatchmakerWorkflow:
         """New rules and session timeouts from a (re)started web tier; the pool stays."""
         self._state.rules = settings.rules
         self._state.session_timeouts = settings.session_timeouts
+        self._state.history_limit = settings.history_limit
 
     @workflow.query
     def snapshot(self) -> QueueSnapshot:

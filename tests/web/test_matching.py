@@ -285,3 +285,25 @@ async def test_many_students_at_once_each_get_exactly_one_partner(
         assert partner != user
         assert partner_of[partner] == user
     assert len({m["roomId"] for m in matches}) == 5
+
+
+async def test_the_matchmaker_continues_as_new_and_keeps_its_pool(
+    live_stack: StackFactory, peers: Peers, accounts: Accounts
+) -> None:
+    stack = live_stack(matchmaker_history_limit=40)
+    assert stack.client is not None
+    matchmaker = stack.client.get_workflow_handle(stack.settings.matchmaker_id)
+    waiting = await accounts.signup()
+    patient = await queued(stack, peers, waiting, "hard", ["Backtracking"])
+    for _ in range(5):
+        first, second = await accounts.signup(), await accounts.signup()
+        one = await queued(stack, peers, first, "easy", ["Arrays"])
+        await queued(stack, peers, second, "easy", ["Arrays"])
+        await one.wait_for("matched")
+    described = stack.run(matchmaker.describe())
+    assert described.run_id != described.raw_description.workflow_execution_info.first_run_id
+    # The request that waited through the continue-as-new is still in the pool.
+    partner = await accounts.signup()
+    late = await queued(stack, peers, partner, "hard", ["Backtracking"])
+    assert (await late.wait_for("matched"))["matchedUserId"] == str(waiting.id)
+    assert (await patient.wait_for("matched"))["matchedUserId"] == str(partner.id)
