@@ -44,6 +44,7 @@ class MatchRequestInput:
     disconnect_grace_seconds: float = 30.0
     # How long to wait for the matchmaker to confirm a withdrawal before giving up on it.
     ack_seconds: float = 10.0
+    sockets: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,8 @@ class Paired:
     room_id: str
     partner: Partner
     question: QuestionSummary
+    # The matchmaker's clock when the pair was made: a join after it is a new request.
+    paired_at: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ pairs and answers every withdrawal, so a request that times out just as it is pa
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -55,7 +56,11 @@ class MatchRequestWorkflow:
         self._withdraw_sent = False
         self._outcome: Outcome | None = None
         self._paired: Paired | None = None
-        self._sockets: set[str] = set()
+        self._sockets: set[str] = set(request.sockets)
+        # A join that came after this request was settled: it becomes the next request.
+        self._rejoin: Join | None = None
+        self._last_join: Join | None = None
+        self._last_join_at = 0.0
         self._last_seen = workflow.now()
         # Set when sockets come or go, so the wait is re-armed with the right grace deadline.
         self._presence_changed = False
@@ -68,9 +73,13 @@ class MatchRequestWorkflow:
     def join(self, join: Join) -> None:
         """A join-queue (the first, or a repeat with new criteria: same place in line)."""
         self._sockets.add(join.socket_id)
+        self._last_join = join
+        self._last_join_at = workflow.now().timestamp()
         if self._outcome is None and self._withdraw_reason is None:
             self._criteria = join.criteria
             self._needs_enqueue = True
+        else:
+            self._rejoin = join
 
     @workflow.signal
     def presence(self, presence: Presence) -> None:
@@ -116,6 +125,10 @@ class MatchRequestWorkflow:
         if self._outcome is None:
             self._paired = paired
             self._outcome = Outcome.MATCHED
+            if self._last_join is not None and self._last_join_at > paired.paired_at > 0:
+                # The user joined again after the pair was made (having heard of it before this
+                # request did): that join is a new request, not a change to this one.
+                self._rejoin = self._last_join
 
     @workflow.signal
     def withdrawn(self, withdrawn: Withdrawn) -> None:
@@ -163,6 +176,13 @@ class MatchRequestWorkflow:
         await self._announce(outcome)
         self._mark(outcome)
         await workflow.wait_condition(workflow.all_handlers_finished)
+        if self._rejoin is not None:
+            # The user asked again while this request was ending: carry on as a fresh request.
+            workflow.continue_as_new(
+                dataclasses.replace(
+                    request, criteria=self._rejoin.criteria, sockets=sorted(self._sockets)
+                )
+            )
         return MatchResult(
             outcome=outcome,
             user_id=request.user_id,

@@ -253,8 +253,18 @@ class MatchmakerWorkflow:
             parent_close_policy=ParentClosePolicy.ABANDON,
         )
         paired = [
-            Paired(room_id, Partner(pair.second.user_id, pair.second.username), created.question),
-            Paired(room_id, Partner(pair.first.user_id, pair.first.username), created.question),
+            Paired(
+                room_id,
+                Partner(pair.second.user_id, pair.second.username),
+                created.question,
+                paired_at=now,
+            ),
+            Paired(
+                room_id,
+                Partner(pair.first.user_id, pair.first.username),
+                created.question,
+                paired_at=now,
+            ),
         ]
         self._state.recent.append(
             RecentPair(

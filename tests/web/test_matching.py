@@ -307,3 +307,21 @@ async def test_the_matchmaker_continues_as_new_and_keeps_its_pool(
     late = await queued(stack, peers, partner, "hard", ["Backtracking"])
     assert (await late.wait_for("matched"))["matchedUserId"] == str(waiting.id)
     assert (await patient.wait_for("matched"))["matchedUserId"] == str(partner.id)
+
+
+async def test_joining_again_right_after_a_match_starts_a_new_request(
+    live_stack: StackFactory, peers: Peers, accounts: Accounts
+) -> None:
+    stack = live_stack()
+    alice, bob, carol = await accounts.signup(), await accounts.signup(), await accounts.signup()
+    first = await queued(stack, peers, alice, "easy", ["Strings"])
+    await queued(stack, peers, bob, "easy", ["Strings"])
+    await first.wait_for("matched")
+    # At once, while the finished request may still be wrapping up.
+    await first.emit(
+        "join-queue", {"userId": str(alice.id), "difficulty": "medium", "topics": ["Heap"]}
+    )
+    again = await first.wait_for("joined-queue", lambda data: data["difficulty"] == "medium")
+    assert again["position"] == 1
+    third = await queued(stack, peers, carol, "medium", ["Heap"])
+    assert (await third.wait_for("matched"))["matchedUserId"] == str(alice.id)
