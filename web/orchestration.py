@@ -20,6 +20,7 @@ from workflows.match_messages import (
     CancelRequest,
     CancelResult,
     Criteria,
+    Enqueue,
     Join,
     MatchmakerState,
     MatchRequestInput,
@@ -114,7 +115,8 @@ class Orchestrator:
     async def join_queue(
         self, user_id: str, username: str, criteria: Criteria, socket_id: str
     ) -> None:
-        """Start the user's request, or hand new criteria to the live one (never a twin)."""
+        """Start the user's request, or hand new criteria to the live one (never a twin), and put
+        it in the matchmaker's pool directly: the pool answers with joined-queue, then matched."""
         request = MatchRequestInput(
             user_id=user_id,
             username=username,
@@ -122,19 +124,31 @@ class Orchestrator:
             matchmaker_id=self.matching.matchmaker_id,
             timeout_seconds=self.matching.timeout_seconds,
             disconnect_grace_seconds=self.matching.disconnect_grace_seconds,
+            enqueued_by_web=True,
         )
-        await self.client.start_workflow(
+        handle = await self.client.start_workflow(
             MatchRequestWorkflow.run,
             request,
             id=ids.match_request_id(user_id),
             task_queue=self.task_queue,
             id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
             start_signal="join",
-            start_signal_args=[Join(criteria, socket_id)],
+            start_signal_args=[Join(criteria, socket_id, enqueued_by_web=True)],
             search_attributes=attrs.request_attributes(
                 user_id, criteria.difficulty, criteria.topics
             ),
             memo={"user": username, "difficulty": criteria.difficulty, "topics": criteria.topics},
+        )
+        enqueue = Enqueue(
+            user_id=user_id,
+            username=username,
+            criteria=criteria,
+            request_workflow_id=handle.id,
+            request_run_id=handle.result_run_id or "",
+            fresh_join=True,
+        )
+        await self.client.get_workflow_handle(self.matching.matchmaker_id).signal(
+            MatchmakerWorkflow.enqueue, enqueue
         )
 
     async def cancel_match(self, user_id: str) -> CancelResult | None:

@@ -25,6 +25,15 @@ from temporalio.common import SearchAttributeKey
 from workflows import search_attributes
 
 _PR_SET_PDEATHSIG = 1
+# WAL with synchronous=NORMAL: a killed process loses nothing that was committed (the WAL is in
+# the OS cache), while each commit no longer waits for the disk; only a power cut can lose the
+# last moments. Measured here, it takes the dispatch of a workflow task from ~50 ms to a few.
+SQLITE_PRAGMAS = [
+    "--sqlite-pragma",
+    "journal_mode=wal",
+    "--sqlite-pragma",
+    "synchronous=normal",
+]
 _INDEXED_TYPE_NAMES = {
     "KEYWORD": "Keyword",
     "KEYWORD_LIST": "KeywordList",
@@ -129,7 +138,7 @@ class DevServer:
             *search_attribute_flags(search_attributes.ALL),
         ]
         if self.db_file is not None:
-            command += ["--db-filename", str(self.db_file)]
+            command += ["--db-filename", str(self.db_file), *SQLITE_PRAGMAS]
         if self.ui_port is None:
             command.append("--headless")
         else:

@@ -45,6 +45,8 @@ class MatchRequestInput:
     # How long to wait for the matchmaker to confirm a withdrawal before giving up on it.
     ack_seconds: float = 10.0
     sockets: list[str] = field(default_factory=list)
+    # The web tier put this request in the pool itself (one hop less before a match).
+    enqueued_by_web: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,7 @@ class Join:
 
     criteria: Criteria
     socket_id: str
+    enqueued_by_web: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +139,9 @@ class Enqueue:
     criteria: Criteria
     request_workflow_id: str
     request_run_id: str
+    # From a join-queue (not a re-announce): if the run was already paired, that join is a new
+    # request on its way, so the old match is not announced again.
+    fresh_join: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,7 +51,7 @@ class MatchRequestWorkflow:
         self._request = request
         self._criteria = request.criteria
         self._started = workflow.now()
-        self._needs_enqueue = True
+        self._needs_enqueue = not request.enqueued_by_web
         self._withdraw_reason: Outcome | None = None
         self._withdraw_sent = False
         self._outcome: Outcome | None = None
@@ -77,7 +77,7 @@ class MatchRequestWorkflow:
         self._last_join_at = workflow.now().timestamp()
         if self._outcome is None and self._withdraw_reason is None:
             self._criteria = join.criteria
-            self._needs_enqueue = True
+            self._needs_enqueue = self._needs_enqueue or not join.enqueued_by_web
         else:
             self._rejoin = join
 
@@ -180,7 +180,10 @@ class MatchRequestWorkflow:
             # The user asked again while this request was ending: carry on as a fresh request.
             workflow.continue_as_new(
                 dataclasses.replace(
-                    request, criteria=self._rejoin.criteria, sockets=sorted(self._sockets)
+                    request,
+                    criteria=self._rejoin.criteria,
+                    sockets=sorted(self._sockets),
+                    enqueued_by_web=False,
                 )
             )
         return MatchResult(

@@ -131,7 +131,8 @@ class MatchmakerWorkflow:
                             item.enqueue.user_id, item.enqueue.request_run_id, SIGNAL_PAIRED, paired
                         )
                     )
-                    emits.append(self._matched(item.enqueue.user_id, paired, difficulty))
+                    if not item.enqueue.fresh_join:
+                        emits.append(self._matched(item.enqueue.user_id, paired, difficulty))
                     continue
                 entry = self._admit(item.enqueue, now)
                 arrivals[entry.user_id] = entry

@@ -1,0 +1,213 @@
+"""Matching benchmark: real Socket.IO clients against a running ``peerprep up``.
+
+Run by hand (never in the test suite):
+
+    .venv/bin/python bench/matching.py                 # starts its own `peerprep up`
+    .venv/bin/python bench/matching.py --pairs 200 --users 50,200 --seconds 20
+
+It prints, as a table: the time from the second student's ``join-queue`` to both students'
+``matched`` at low load (p50/p95/p99 over ``--pairs`` sequential pairs), and the pairs per second
+sustained while ``--users`` students keep re-joining the queue for ``--seconds``.
+Tokens are minted with the stack's development secret, so no sign-up cost is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jwt
+import socketio
+
+NAMESPACE = "/matching"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Student:
+    """One connected client; ``matched`` and ``joined`` resolve on the next such event."""
+
+    def __init__(self, base_url: str, secret: str) -> None:
+        self.user_id = str(uuid.uuid4())
+        now = int(time.time())
+        self.token = jwt.encode(
+            {
+                "sub": self.user_id,
+                "email": f"{self.user_id}@bench.example",
+                "aud": "authenticated",
+                "role": "authenticated",
+                "iat": now,
+                "exp": now + 3600,
+            },
+            secret,
+            algorithm="HS256",
+        )
+        self.base_url = base_url
+        self.client = socketio.AsyncClient(reconnection=False)
+        self.matched: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self.joined: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self.client.on("matched", self._on_matched, namespace=NAMESPACE)
+        self.client.on("joined-queue", self._on_joined, namespace=NAMESPACE)
+
+    async def _on_matched(self, _data: Any) -> None:
+        if not self.matched.done():
+            self.matched.set_result(time.perf_counter())
+
+    async def _on_joined(self, data: Any) -> None:
+        if data.get("ok") and not self.joined.done():
+            self.joined.set_result(time.perf_counter())
+
+    async def connect(self) -> None:
+        await self.client.connect(
+            self.base_url,
+            namespaces=[NAMESPACE],
+            auth={"token": self.token},
+            transports=["websocket"],
+            wait_timeout=20,
+        )
+
+    async def join(self, difficulty: str = "medium", topics: tuple[str, ...] = ("Arrays",)) -> None:
+        loop = asyncio.get_running_loop()
+        self.matched = loop.create_future()
+        self.joined = loop.create_future()
+        await self.client.emit(
+            "join-queue",
+            {"userId": self.user_id, "difficulty": difficulty, "topics": list(topics)},
+            namespace=NAMESPACE,
+        )
+
+
+@contextlib.asynccontextmanager
+async def running_stack() -> AsyncIterator[tuple[str, str]]:
+    """`peerprep up` in a temporary data dir on free ports; yields (base URL, JWT secret)."""
+    sys.path.insert(0, str(ROOT))
+    from workers.temporal_server import free_port
+
+    with tempfile.TemporaryDirectory() as data_dir:
+        port = free_port()
+        command = [
+            str(Path(sys.executable).parent / "peerprep"),
+            "up",
+            "--data-dir",
+            data_dir,
+            "--port",
+            str(port),
+            "--temporal-port",
+            str(free_port()),
+            "--temporal-ui-port",
+            str(free_port()),
+        ]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PEERPREP_")}
+        env["PEERPREP_LOG_LEVEL"] = "warning"
+        process = subprocess.Popen(command, env=env, start_new_session=True)
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            async with httpx.AsyncClient() as http:
+                for _ in range(600):
+                    with contextlib.suppress(httpx.HTTPError):
+                        if (await http.get(f"{base_url}/health")).status_code == 200:
+                            break
+                    await asyncio.sleep(0.1)
+                else:
+                    raise RuntimeError("peerprep up did not become healthy")
+            # Let the matchmaker and worker settle before measuring.
+            await asyncio.sleep(2)
+            yield base_url, (Path(data_dir) / "jwt-secret").read_text().strip()
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(20)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+async def latency(base_url: str, secret: str, pairs: int) -> list[float]:
+    """Sequential pairs: the second join to both matched, in milliseconds."""
+    students = [Student(base_url, secret) for _ in range(2 * pairs)]
+    await asyncio.gather(*(student.connect() for student in students))
+    results = []
+    for index in range(pairs):
+        first, second = students[2 * index], students[2 * index + 1]
+        topic = ("Arrays", "Graphs", "Heap", "Strings")[index % 4]
+        await first.join("easy", (topic,))
+        await asyncio.wait_for(first.joined, 20)
+        started = time.perf_counter()
+        await second.join("easy", (topic,))
+        done = await asyncio.wait_for(asyncio.gather(first.matched, second.matched), 20)
+        results.append((max(done) - started) * 1000)
+        if os.environ.get("BENCH_DEBUG"):
+            joined = await second.joined
+            print(
+                f"joined {1000 * (joined - started):.1f}  matched {1000 * (min(done) - started):.1f} {1000 * (max(done) - started):.1f}"
+            )
+    await asyncio.gather(*(student.client.disconnect() for student in students))
+    return results
+
+
+async def throughput(base_url: str, secret: str, users: int, seconds: float) -> tuple[int, float]:
+    """Every student re-joins as soon as matched; pairs made per second over ``seconds``."""
+    students = [Student(base_url, secret) for _ in range(users)]
+    await asyncio.gather(*(student.connect() for student in students))
+    matched = 0
+    deadline = time.perf_counter() + seconds
+
+    async def keep_queueing(student: Student) -> None:
+        nonlocal matched
+        while time.perf_counter() < deadline:
+            await student.join("medium", ("Arrays",))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(student.matched, max(deadline - time.perf_counter(), 0.01))
+                matched += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(keep_queueing(student) for student in students))
+    elapsed = time.perf_counter() - started
+    await asyncio.gather(*(student.client.disconnect() for student in students))
+    return matched // 2, elapsed
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=100)
+    parser.add_argument("--users", default="50,200")
+    parser.add_argument("--seconds", type=float, default=15.0)
+    args = parser.parse_args()
+    async with running_stack() as (base_url, secret):
+        samples = await latency(base_url, secret, args.pairs)
+        rows = [
+            (
+                f"match latency, {args.pairs} sequential pairs",
+                f"p50 {statistics.median(samples):.1f} ms  "
+                f"p95 {percentile(samples, 0.95):.1f} ms  p99 {percentile(samples, 0.99):.1f} ms",
+            )
+        ]
+        for users in (int(value) for value in args.users.split(",")):
+            pairs, elapsed = await throughput(base_url, secret, users, args.seconds)
+            rows.append(
+                (
+                    f"sustained, {users} users re-queueing",
+                    f"{pairs / elapsed:.1f} pairs/s ({pairs} pairs in {elapsed:.1f} s)",
+                )
+            )
+    width = max(len(name) for name, _ in rows)
+    print(f"{'scenario'.ljust(width)}  result")
+    for name, value in rows:
+        print(f"{name.ljust(width)}  {value}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
