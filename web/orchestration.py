@@ -6,6 +6,7 @@ The client dials lazily, so the API starts (and reports 503) while Temporal is s
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -61,6 +62,10 @@ class MatchingConfig:
             ),
             history_limit=settings.matchmaker_history_limit,
         )
+
+
+log = logging.getLogger(__name__)
+UPDATE_TIMEOUT = timedelta(seconds=2)
 
 
 def _not_found(error: RPCError) -> bool:
@@ -147,9 +152,18 @@ class Orchestrator:
             request_run_id=handle.result_run_id or "",
             fresh_join=True,
         )
-        await self.client.get_workflow_handle(self.matching.matchmaker_id).signal(
-            MatchmakerWorkflow.enqueue, enqueue
+        matchmaker = self.client.get_workflow_handle_for(
+            MatchmakerWorkflow.run, self.matching.matchmaker_id
         )
+        try:
+            await matchmaker.execute_update(
+                MatchmakerWorkflow.enqueue_now, enqueue, rpc_timeout=UPDATE_TIMEOUT
+            )
+        except Exception as error:
+            # Too many updates in flight (or a slow moment): the signal always gets through.
+            # Should the update have landed after all, the repeat only refreshes the entry.
+            log.debug("enqueue update refused (%s); sending the signal", error)
+            await matchmaker.signal(MatchmakerWorkflow.enqueue, enqueue)
 
     async def cancel_match(self, user_id: str) -> CancelResult | None:
         """Withdraw the user's live request; ``None`` when there is none."""
