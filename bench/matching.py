@@ -19,7 +19,6 @@ import contextlib
 import os
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -111,7 +110,7 @@ async def running_stack() -> AsyncIterator[tuple[str, str]]:
         ]
         env = {k: v for k, v in os.environ.items() if not k.startswith("PEERPREP_")}
         env["PEERPREP_LOG_LEVEL"] = "warning"
-        process = subprocess.Popen(command, env=env, start_new_session=True)
+        process = await asyncio.create_subprocess_exec(*command, env=env, start_new_session=True)
         base_url = f"http://127.0.0.1:{port}"
         try:
             async with httpx.AsyncClient() as http:
@@ -126,8 +125,9 @@ async def running_stack() -> AsyncIterator[tuple[str, str]]:
             await asyncio.sleep(2)
             yield base_url, (Path(data_dir) / "jwt-secret").read_text().strip()
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(20)
+            # SIGTERM to `peerprep up` itself: it stops its worker, web tier and Temporal in order.
+            process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(process.wait(), 30)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -149,11 +149,6 @@ async def latency(base_url: str, secret: str, pairs: int) -> list[float]:
         await second.join("easy", (topic,))
         done = await asyncio.wait_for(asyncio.gather(first.matched, second.matched), 20)
         results.append((max(done) - started) * 1000)
-        if os.environ.get("BENCH_DEBUG"):
-            joined = await second.joined
-            print(
-                f"joined {1000 * (joined - started):.1f}  matched {1000 * (min(done) - started):.1f} {1000 * (max(done) - started):.1f}"
-            )
     await asyncio.gather(*(student.client.disconnect() for student in students))
     return results
 
