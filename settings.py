@@ -93,6 +93,12 @@ class Settings(BaseSettings):
     # Collaboration sessions.
     session_idle_seconds: float = Field(default=600.0, gt=0)
     session_max_seconds: float = Field(default=7200.0, gt=0)
+    # Documents: LevelDB under the data dir unless set; one process owns the folder.
+    documents_dir: Path | None = None
+    max_update_bytes: int = Field(default=1024 * 1024, ge=1024, le=16 * 1024 * 1024)
+    document_unload_seconds: float = Field(default=60.0, gt=0)
+    history_burst_idle_seconds: float = Field(default=1.0, gt=0)
+    history_burst_max_seconds: float = Field(default=5.0, gt=0)
 
     @field_validator("cors_origins", "failpoints", mode="before")
     @classmethod
@@ -122,6 +128,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'peerprep.db').resolve()}"
+
+    @property
+    def resolved_documents_dir(self) -> Path:
+        return (self.documents_dir or self.data_dir / "documents").resolve()
 
     @property
     def embedded_temporal(self) -> bool:

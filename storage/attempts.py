@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Attempt
+from storage.models import DIFFICULTY_POINTS, Attempt, Difficulty, User
 from storage.questions import Page
 
 
@@ -61,3 +62,75 @@ async def list_attempts(
         .limit(page.size)
     )
     return list((await session.execute(query)).scalars().all()), total
+
+
+@dataclass(frozen=True, slots=True)
+class SessionOutcome:
+    """One member's end of a collaboration session."""
+
+    user_id: uuid.UUID
+    partner_id: uuid.UUID | None
+    completed: bool
+
+
+async def record_session_attempts(
+    session: AsyncSession,
+    *,
+    room_id: str,
+    question_id: int | None,
+    question: dict[str, Any],
+    language: str,
+    code: str,
+    started_at: datetime,
+    ended_at: datetime,
+    outcomes: list[SessionOutcome],
+) -> int:
+    """One attempt per member, and points once per member and session for a completed question.
+
+    Idempotent: an attempt already recorded for (member, session) is left as it is, and points go
+    with the insert in the same transaction, so a retried activity awards nothing twice.
+    Returns how many attempts this call recorded.
+    """
+    points = DIFFICULTY_POINTS.get(Difficulty(question["difficulty"]), 0) if question else 0
+    recorded = 0
+    for outcome in outcomes:
+        exists = await session.execute(
+            select(Attempt.id).where(
+                Attempt.user_id == outcome.user_id, Attempt.session_id == room_id
+            )
+        )
+        if exists.first() is not None:
+            continue
+        awarded = points if outcome.completed else 0
+        session.add(
+            Attempt(
+                user_id=outcome.user_id,
+                question_id=question_id,
+                question=question,
+                session_id=room_id,
+                partner_id=outcome.partner_id,
+                status="completed" if outcome.completed else "left",
+                language=language,
+                code=code,
+                points_awarded=awarded,
+                started_at=started_at,
+                submitted_at=ended_at,
+            )
+        )
+        if outcome.completed:
+            await session.execute(
+                update(User)
+                .where(User.id == outcome.user_id)
+                .values(
+                    total_points=User.total_points + awarded,
+                    questions_completed=User.questions_completed + 1,
+                )
+            )
+        recorded += 1
+    try:
+        await session.commit()
+    except IntegrityError:
+        # A concurrent attempt of the same activity got there first: theirs stands, whole.
+        await session.rollback()
+        return 0
+    return recorded

@@ -201,6 +201,7 @@ class Room(Base):
     # The question as it was when the pair was made: the room keeps it if the bank changes.
     question: Mapped[dict[str, Any]] = mapped_column(JSON)
     difficulty: Mapped[str] = mapped_column(String(8))
+    language: Mapped[str] = mapped_column(String(16), default="python", server_default="python")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
@@ -225,3 +226,17 @@ class RoomMember(Base):
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
     left_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ChatMessage(Base):
+    """One chat line in a room; kept with the session, oldest first."""
+
+    __tablename__ = "chat_messages"
+    __table_args__ = (Index("ix_chat_messages_room_created", "room_id", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Room, RoomMember, utcnow
+from storage.models import ChatMessage, Room, RoomMember, utcnow
 
 
 async def get_room(session: AsyncSession, room_id: str) -> Room | None:
@@ -65,3 +65,54 @@ async def end_room(session: AsyncSession, room_id: str, when: datetime | None = 
     if room is not None and room.ended_at is None:
         room.ended_at = when or utcnow()
         await session.commit()
+
+
+LANGUAGES = ("python", "javascript", "java", "cpp", "c")
+
+
+async def set_language(session: AsyncSession, room_id: str, language: str) -> None:
+    room = await get_room(session, room_id)
+    if room is not None:
+        room.language = language
+        await session.commit()
+
+
+async def mark_member(
+    session: AsyncSession,
+    room_id: str,
+    user_id: uuid.UUID,
+    *,
+    left: bool = False,
+    completed: bool = False,
+) -> None:
+    """Record that a member left on purpose or marked the question completed (first time counts)."""
+    member = await session.get(RoomMember, (room_id, user_id))
+    if member is None:
+        return
+    now = utcnow()
+    if left and member.left_at is None:
+        member.left_at = now
+    if completed and member.completed_at is None:
+        member.completed_at = now
+    await session.commit()
+
+
+async def add_chat(
+    session: AsyncSession, room_id: str, user_id: uuid.UUID, text: str
+) -> ChatMessage:
+    message = ChatMessage(room_id=room_id, user_id=user_id, text=text)
+    session.add(message)
+    await session.commit()
+    await session.refresh(message)
+    return message
+
+
+async def chat_history(session: AsyncSession, room_id: str, limit: int = 500) -> list[ChatMessage]:
+    """The room's last ``limit`` messages, oldest first."""
+    query = (
+        select(ChatMessage)
+        .where(ChatMessage.room_id == room_id)
+        .order_by(ChatMessage.created_at.desc(), ChatMessage.id.desc())
+        .limit(limit)
+    )
+    return list(reversed((await session.execute(query)).scalars().all()))

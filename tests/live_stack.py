@@ -18,7 +18,8 @@ from temporalio.worker import Replayer
 from activities.notify import Notifier
 from settings import Settings
 from storage.database import Database
-from web.app import create_app
+from web.app import create_app, open_documents
+from web.documents import Documents
 from web.sockets.server import create_socket_server
 from workers.stack import EmbeddedServer
 from workers.temporal_server import free_port
@@ -40,6 +41,7 @@ class LiveStack:
         self._main: Future[None] | None = None
         self._ready = threading.Event()
         self.client: Client | None = None
+        self.documents: Documents
 
     def start(self) -> LiveStack:
         self._thread.start()
@@ -107,9 +109,20 @@ class LiveStack:
         self.client = await Client.connect(settings.resolved_temporal_address)
         sio = create_socket_server(settings)
         database = Database(settings.resolved_database_url)
-        worker = build_worker(self.client, settings.task_queue, database, Notifier(sio))
+        self.documents = open_documents(settings)
+        await self.documents.start()
+        worker = build_worker(
+            self.client,
+            settings.task_queue,
+            database,
+            Notifier(sio),
+            read_code=self.documents.text,
+        )
         config = uvicorn.Config(
-            create_app(settings, sio), host="127.0.0.1", port=self.port, log_level="warning"
+            create_app(settings, sio, self.documents),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
         )
         server = EmbeddedServer(config)
         try:
@@ -124,4 +137,6 @@ class LiveStack:
                 server.should_exit = True
                 await serving
         finally:
+            await self.documents.stop()
+            await self.documents.store.close()
             await database.dispose()

@@ -15,14 +15,23 @@ from starlette.types import ASGIApp
 
 from settings import Settings
 from storage.database import Database
+from storage.docstore import HistoryRecord
+from storage.leveldb_docstore import LevelDbDocStore
 from web.auth import Passwords, TokenService
+from web.documents import Documents
 from web.errors import BodySizeLimit, install_error_handlers
-from web.http import attempts, auth, health, profile, questions, ranking
+from web.http import attempts, auth, health, profile, questions, ranking, sessions
 from web.orchestration import Orchestrator
+from web.sockets.collab import CollabNamespace
 from web.sockets.matching import MatchingNamespace
 from web.sockets.server import create_socket_server
 from web.state import AppState
-from workflows.events import MATCHING_NAMESPACE
+from workflows.events import (
+    COLLAB_HISTORY_NEW,
+    COLLAB_NAMESPACE,
+    MATCHING_NAMESPACE,
+    collab_room,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,16 +54,40 @@ async def _keep_matchmaker_running(orchestrator: Orchestrator) -> None:
             await asyncio.sleep(MATCHMAKER_RETRY_SECONDS)
 
 
-def create_app(settings: Settings, sio: socketio.AsyncServer | None = None) -> ASGIApp:
+def open_documents(settings: Settings) -> Documents:
+    """The documents of this process over its LevelDB store (not started yet)."""
+    return Documents(
+        LevelDbDocStore(settings.resolved_documents_dir),
+        max_update_bytes=settings.max_update_bytes,
+        unload_after_seconds=settings.document_unload_seconds,
+        burst_idle_seconds=settings.history_burst_idle_seconds,
+        burst_max_seconds=settings.history_burst_max_seconds,
+    )
+
+
+def create_app(
+    settings: Settings,
+    sio: socketio.AsyncServer | None = None,
+    documents: Documents | None = None,
+) -> ASGIApp:
     """Build the application; resources open in its lifespan, never at import.
 
-    ``sio`` is passed in when a worker in the same process must emit through it.
+    ``sio`` and ``documents`` are passed in when a worker in the same process must emit through
+    the same server and read the same documents; the app then starts and stops neither store.
     """
     # Fails before the server binds when the secret is missing or a placeholder in production.
     tokens = TokenService.from_settings(settings)
     sockets = sio or create_socket_server(settings)
     api = FastAPI(title="PeerPrep", version="0.1.0", description=DESCRIPTION)
     state_holder: list[AppState] = []
+
+    async def history_announcer(room_id: str, record: HistoryRecord) -> None:
+        await sockets.emit(
+            COLLAB_HISTORY_NEW,
+            record.to_wire(),
+            room=collab_room(room_id),
+            namespace=COLLAB_NAMESPACE,
+        )
 
     def current_state() -> AppState:
         return state_holder[0]
@@ -63,12 +96,17 @@ def create_app(settings: Settings, sio: socketio.AsyncServer | None = None) -> A
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = Database(settings.resolved_database_url)
         orchestrator = await Orchestrator.connect(settings)
+        docs = documents or open_documents(settings)
+        if documents is None:
+            await docs.start()
+        docs.on_history(history_announcer)
         state = AppState(
             settings=settings,
             database=database,
             tokens=tokens,
             passwords=Passwords(),
             orchestrator=orchestrator,
+            documents=docs,
         )
         app.state.peerprep = state
         state_holder.append(state)
@@ -79,12 +117,15 @@ def create_app(settings: Settings, sio: socketio.AsyncServer | None = None) -> A
             starter.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await starter
+            if documents is None:
+                await docs.stop()
+                await docs.store.close()
             await sockets.shutdown()
             await database.dispose()
 
     api.router.lifespan_context = lifespan
     install_error_handlers(api)
-    for module in (auth, questions, attempts, profile, ranking, health):
+    for module in (auth, questions, attempts, profile, ranking, sessions, health):
         api.include_router(module.router)
     origins = settings.allowed_origins
     if origins:
@@ -96,5 +137,6 @@ def create_app(settings: Settings, sio: socketio.AsyncServer | None = None) -> A
         )
     api.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     sockets.register_namespace(MatchingNamespace(MATCHING_NAMESPACE, current_state))
+    sockets.register_namespace(CollabNamespace(COLLAB_NAMESPACE, current_state))
     app: ASGIApp = socketio.ASGIApp(sockets, other_asgi_app=api)
     return app

@@ -33,6 +33,14 @@ from workflows.match_messages import (
 from workflows.matching import MatchRequestWorkflow
 from workflows.matchmaker import MatchmakerWorkflow
 from workflows.pairing import PairingRules
+from workflows.session import (
+    CollabSessionWorkflow,
+    LanguageChange,
+    MemberAction,
+    MemberPresence,
+    SessionResult,
+    SessionState,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,3 +216,42 @@ class Orchestrator:
         if description.status == WorkflowExecutionStatus.COMPLETED:
             return await handle.result()
         return None
+
+    # Collaboration sessions -----------------------------------------------------------------
+
+    def _session(self, room_id: str) -> WorkflowHandle[CollabSessionWorkflow, SessionResult]:
+        return self.client.get_workflow_handle_for(
+            CollabSessionWorkflow.run, ids.session_id(room_id)
+        )
+
+    async def _tell_session(self, room_id: str, signal: str, message: object) -> None:
+        # The session may have ended (or be a moment from starting): the room row decides access,
+        # so a lost signal here only costs the workflow's view of presence.
+        try:
+            await self._session(room_id).signal(signal, message)
+        except RPCError as error:
+            if not _not_found(error):
+                raise
+            log.info("session %s is not running; %s dropped", room_id, signal)
+
+    async def session_presence(
+        self, room_id: str, user_id: str, socket_id: str, *, connected: bool
+    ) -> None:
+        await self._tell_session(room_id, "presence", MemberPresence(user_id, socket_id, connected))
+
+    async def session_leave(self, room_id: str, user_id: str) -> None:
+        await self._tell_session(room_id, "leave", MemberAction(user_id))
+
+    async def session_complete(self, room_id: str, user_id: str) -> None:
+        await self._tell_session(room_id, "complete", MemberAction(user_id))
+
+    async def session_language(self, room_id: str, language: str) -> None:
+        await self._tell_session(room_id, "language", LanguageChange(language))
+
+    async def session_state(self, room_id: str) -> SessionState | None:
+        try:
+            return await self._session(room_id).query(CollabSessionWorkflow.state)
+        except RPCError as error:
+            if _not_found(error):
+                return None
+            raise

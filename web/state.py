@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from settings import Settings
 from storage.database import Database
 from web.auth import Passwords, TokenService
+from web.documents import Documents
 from web.orchestration import Orchestrator
 
 
@@ -17,3 +18,4 @@ class AppState:
     tokens: TokenService
     passwords: Passwords
     orchestrator: Orchestrator
+    documents: Documents

@@ -24,7 +24,8 @@ from settings import Settings
 from storage import migrate
 from storage.database import Database
 from storage.question_bank import seed
-from web.app import create_app
+from web.app import create_app, open_documents
+from web.documents import Documents
 from web.sockets.server import create_socket_server, write_only_emitter
 from workers.temporal_server import DevServer
 from workers.temporal_setup import ensure_search_attributes
@@ -95,9 +96,13 @@ async def _run_until_stopped(
     await asyncio.gather(*tasks, return_exceptions=True)
 
 
-def _web_server(settings: Settings, sio: socketio.AsyncServer | None = None) -> uvicorn.Server:
+def _web_server(
+    settings: Settings,
+    sio: socketio.AsyncServer | None = None,
+    documents: Documents | None = None,
+) -> uvicorn.Server:
     config = uvicorn.Config(
-        create_app(settings, sio),
+        create_app(settings, sio, documents),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level.lower(),
@@ -140,20 +145,33 @@ async def run_up(settings: Settings) -> None:
         )
         dev.start()
     database = Database(settings.resolved_database_url)
+    stack_resources: list[Documents] = []
     try:
         if dev is not None:
             await dev.wait_ready()
         client = await connect_temporal(settings)
         sio = create_socket_server(settings)
-        # One process: activities emit through the web tier's own Socket.IO server.
+        documents = open_documents(settings)
+        await documents.start()
+        stack_resources.append(documents)
+        # One process: activities emit through the web tier's own Socket.IO server and read the
+        # final code from its documents.
         worker = build_worker(
-            client, settings.task_queue, database, Notifier(sio), settings.failpoints
+            client,
+            settings.task_queue,
+            database,
+            Notifier(sio),
+            settings.failpoints,
+            read_code=documents.text,
         )
-        web = _web_server(settings, sio)
+        web = _web_server(settings, sio, documents)
         announce = asyncio.create_task(_announce_when_ready(settings, web, dev))
         await _run_until_stopped(stop, web, worker)
         announce.cancel()
     finally:
+        for documents in stack_resources:
+            await documents.stop()
+            await documents.store.close()
         await database.dispose()
         if dev is not None:
             dev.stop()

@@ -11,6 +11,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.notify import Notifier, NotifyActivities
 from activities.pairs import PairActivities
 from activities.probe import ProbeActivities
+from activities.sessions import CodeReader, SessionActivities
 from storage.database import Database
 from workflows.matching import MatchRequestWorkflow
 from workflows.matchmaker import MatchmakerWorkflow
@@ -26,15 +27,22 @@ def build_worker(
     database: Database,
     notifier: Notifier,
     failpoints: frozenset[str] = frozenset(),
+    read_code: CodeReader | None = None,
 ) -> Worker:
     probe = ProbeActivities(database)
     notify = NotifyActivities(notifier)
     pairs = PairActivities(database, notifier, failpoints)
+    sessions = SessionActivities(database, notifier, read_code)
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=[probe.count_questions, notify.notify, pairs.create_pair],
+        activities=[
+            probe.count_questions,
+            notify.notify,
+            pairs.create_pair,
+            sessions.finish_session,
+        ],
         workflow_runner=SandboxedWorkflowRunner(
             # Our workflow modules are deterministic and import nothing with side effects: let the
             # sandbox share them instead of re-importing them for every new run (that re-import

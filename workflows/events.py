@@ -42,3 +42,32 @@ def matched_payload(paired: Paired, difficulty: str) -> dict[str, Any]:
         },
         "difficulty": difficulty,
     }
+
+
+# /collab, both directions
+COLLAB_UPDATE = "collab:update"
+COLLAB_AWARENESS = "collab:awareness"
+# /collab, client → server
+COLLAB_LANGUAGE_SET = "collab:language:set"
+COLLAB_HISTORY_GET = "collab:history:get"
+COLLAB_REVERT = "collab:revert"
+COLLAB_CHAT_SEND = "collab:chat:send"
+COLLAB_LEAVE = "collab:leave"
+COLLAB_COMPLETE = "collab:complete"
+# /collab, server → client
+COLLAB_STATE = "collab:state"
+COLLAB_LANGUAGE = "collab:language"
+COLLAB_CONNECTED = "collab:connected"
+COLLAB_HISTORY = "collab:history"
+COLLAB_HISTORY_NEW = "collab:history:new"
+COLLAB_CHAT = "collab:chat"
+COLLAB_CHAT_HISTORY = "collab:chat:history"
+COLLAB_ERROR = "collab:error"
+COLLAB_ENDED = "collab:ended"
+COLLAB_COMPLETED = "collab:completed"
+COLLAB_LEFT = "collab:left"
+
+
+def collab_room(room_id: str) -> str:
+    """The Socket.IO room of one collaboration room's sockets."""
+    return f"room:{room_id}"

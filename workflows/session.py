@@ -1,18 +1,24 @@
 """A collaboration session: one workflow per room, from the pair being made to the room's end.
 
-This first version holds the room's members and question and ends at its maximum duration or
-when told to; the collaboration slice fills in presence, idle timeout and attempts.
+It ends when both members have left on purpose, after ``idle_seconds`` with nobody connected, at
+``max_seconds``, or when an operator ends it; then one activity records each member's attempt
+(and points for a completed question) and tells the room. Keystrokes never come here: the web
+tier keeps the document; this workflow only hears who is there and what they decided.
 """
 
 from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from temporalio import workflow
+from temporalio.common import RetryPolicy
 
 from workflows import search_attributes as attrs
-from workflows.match_messages import SessionInput
+from workflows.match_messages import PairMember, QuestionSummary, SessionInput
+
+FINISH_SESSION = "finish_session"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,20 +32,116 @@ class SessionResult:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class MemberPresence:
+    user_id: str
+    socket_id: str
+    connected: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MemberAction:
+    user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageChange:
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class SessionState:
+    room_id: str
+    members: list[PairMember]
+    connected: list[str]
+    left: list[str]
+    completed: list[str]
+    question: QuestionSummary
+    language: str
+    started_at: str
+    ended: bool
+    end_reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FinishSessionInput:
+    room_id: str
+    members: list[PairMember]
+    completed: list[str]
+    started_at: str
+    ended_at: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class FinishSessionResult:
+    recorded: int
+
+
 @workflow.defn(name="CollabSession")
 class CollabSessionWorkflow:
     @workflow.init
     def __init__(self, session: SessionInput) -> None:
         self._session = session
         self._end_reason: str | None = None
+        self._sockets: set[tuple[str, str]] = set()
+        self._left: set[str] = set()
+        self._completed: set[str] = set()
+        self._language = "python"
+        self._started = workflow.now()
+        self._idle_since = workflow.now()
+        self._changed = False
+        self._ended = False
 
     @workflow.signal
     def end(self, request: SessionEnd) -> None:
+        """An operator (or a test) ends the session now."""
         self._end_reason = self._end_reason or request.reason
+
+    @workflow.signal
+    def presence(self, presence: MemberPresence) -> None:
+        key = (presence.user_id, presence.socket_id)
+        if presence.connected:
+            self._sockets.add(key)
+        else:
+            self._sockets.discard(key)
+            if not self._sockets:
+                self._idle_since = workflow.now()
+        self._changed = True
+
+    @workflow.signal
+    def leave(self, action: MemberAction) -> None:
+        if self._is_member(action.user_id):
+            self._left.add(action.user_id)
+            self._changed = True
+
+    @workflow.signal
+    def complete(self, action: MemberAction) -> None:
+        if self._is_member(action.user_id):
+            self._completed.add(action.user_id)
+
+    @workflow.signal
+    def language(self, change: LanguageChange) -> None:
+        self._language = change.language
 
     @workflow.query
     def members(self) -> list[str]:
         return [member.user_id for member in self._session.members]
+
+    @workflow.query
+    def state(self) -> SessionState:
+        return SessionState(
+            room_id=self._session.room_id,
+            members=self._session.members,
+            connected=sorted({user for user, _socket in self._sockets}),
+            left=sorted(self._left),
+            completed=sorted(self._completed),
+            question=self._session.question,
+            language=self._language,
+            started_at=self._started.isoformat(),
+            ended=self._ended,
+            end_reason=self._end_reason,
+        )
 
     @workflow.run
     async def run(self, session: SessionInput) -> SessionResult:
@@ -52,10 +154,62 @@ class CollabSessionWorkflow:
                 attrs.OUTCOME.value_set("active"),
             ]
         )
-        with contextlib.suppress(TimeoutError):
-            await workflow.wait_condition(
-                lambda: self._end_reason is not None, timeout=session.timeouts.max_seconds
-            )
-        reason = self._end_reason or "max_duration"
+        reason = await self._until_over(session)
+        self._end_reason = reason
+        ended = workflow.now()
+        await workflow.execute_activity(
+            FINISH_SESSION,
+            FinishSessionInput(
+                room_id=session.room_id,
+                members=session.members,
+                completed=sorted(self._completed),
+                started_at=self._started.isoformat(),
+                ended_at=ended.isoformat(),
+                reason=reason,
+            ),
+            result_type=FinishSessionResult,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=RetryPolicy(maximum_interval=timedelta(seconds=30)),
+        )
+        self._ended = True
         workflow.upsert_search_attributes([attrs.OUTCOME.value_set(f"ended:{reason}")])
+        workflow.upsert_memo(
+            {
+                "question": session.question.title,
+                "members": [member.username for member in session.members],
+                "ended": reason,
+                "completed": sorted(self._completed),
+            }
+        )
+        await workflow.wait_condition(workflow.all_handlers_finished)
         return SessionResult(room_id=session.room_id, reason=reason)
+
+    async def _until_over(self, session: SessionInput) -> str:
+        deadline = self._started + timedelta(seconds=session.timeouts.max_seconds)
+        while True:
+            if self._end_reason is not None:
+                return self._end_reason
+            if self._left >= {member.user_id for member in session.members}:
+                return "left"
+            now = workflow.now()
+            wake = self._next_wake(deadline, session.timeouts.idle_seconds)
+            if now >= deadline:
+                return "max_duration"
+            if not self._sockets and now >= self._idle_since + timedelta(
+                seconds=session.timeouts.idle_seconds
+            ):
+                return "idle"
+            self._changed = False
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(
+                    lambda: self._changed or self._end_reason is not None,
+                    timeout=max((wake - now).total_seconds(), 0.001),
+                )
+
+    def _next_wake(self, deadline: datetime, idle_seconds: float) -> datetime:
+        if self._sockets:
+            return deadline
+        return min(deadline, self._idle_since + timedelta(seconds=idle_seconds))
+
+    def _is_member(self, user_id: str) -> bool:
+        return any(member.user_id == user_id for member in self._session.members)

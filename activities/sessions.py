@@ -1,0 +1,81 @@
+"""The end of a collaboration session: attempts and points recorded, the room closed and told."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from temporalio import activity
+
+from activities.notify import Notifier
+from storage import rooms
+from storage.attempts import SessionOutcome, record_session_attempts
+from storage.database import Database
+from workflows.events import COLLAB_ENDED, COLLAB_NAMESPACE, collab_room
+from workflows.match_messages import Emit
+from workflows.session import FINISH_SESSION, FinishSessionInput, FinishSessionResult
+
+log = logging.getLogger(__name__)
+
+CodeReader = Callable[[str], Awaitable[str]]
+
+
+class SessionActivities:
+    """``read_code`` gives a room's final document text (the web tier's documents, in-process)."""
+
+    def __init__(
+        self, database: Database, notifier: Notifier, read_code: CodeReader | None
+    ) -> None:
+        self._database = database
+        self._notifier = notifier
+        self._read_code = read_code
+
+    @activity.defn(name=FINISH_SESSION)
+    async def finish_session(self, request: FinishSessionInput) -> FinishSessionResult:
+        """Idempotent: attempts are unique per (member, session), points go with the insert."""
+        code = ""
+        if self._read_code is not None:
+            code = await self._read_code(request.room_id)
+        else:
+            log.warning(
+                "no document reader in this worker: %s ends without its code", request.room_id
+            )
+        member_ids = [uuid.UUID(member.user_id) for member in request.members]
+        outcomes = [
+            SessionOutcome(
+                user_id=user_id,
+                partner_id=next((other for other in member_ids if other != user_id), None),
+                completed=str(user_id) in request.completed,
+            )
+            for user_id in member_ids
+        ]
+        ended_at = datetime.fromisoformat(request.ended_at)
+        async with self._database.session() as session:
+            room = await rooms.get_room(session, request.room_id)
+            if room is None:
+                return FinishSessionResult(recorded=0)
+            recorded = await record_session_attempts(
+                session,
+                room_id=request.room_id,
+                question_id=room.question_id,
+                question=room.question,
+                language=room.language,
+                code=code,
+                started_at=datetime.fromisoformat(request.started_at),
+                ended_at=ended_at,
+                outcomes=outcomes,
+            )
+            await rooms.end_room(session, request.room_id, ended_at)
+        await self._notifier.send(
+            [
+                Emit(
+                    COLLAB_ENDED,
+                    {"ok": True, "roomId": request.room_id, "reason": request.reason},
+                    collab_room(request.room_id),
+                    COLLAB_NAMESPACE,
+                )
+            ]
+        )
+        return FinishSessionResult(recorded=recorded)

@@ -1,0 +1,77 @@
+"""The document store: where each room's Yjs updates and edit history live.
+
+An interface only (no I/O): ``storage.leveldb_docstore`` is the implementation. The web tier
+persists every update through :meth:`DocStore.append` before relaying it, and rebuilds a room's
+document, or its past state for a revert, from :meth:`DocStore.updates`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRecord:
+    """One burst of edits by one user, as shown in the room's history.
+
+    ``changes`` holds ``{"type": "insert" | "delete", "line": int, "col": int, "snippet": str}``
+    dicts (see ``web.text_changes``); ``timestamp_ms`` is the timestamp of the burst's last
+    update, so ``DocStore.updates(room, until_ms=timestamp_ms)`` is the text right after it.
+    """
+
+    user_id: str
+    timestamp_ms: int
+    changes: list[dict[str, Any]]
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON shape sent to clients (and stored): ``userId``, ``timestamp``, ``changes``."""
+        return {"userId": self.user_id, "timestamp": self.timestamp_ms, "changes": self.changes}
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> HistoryRecord:
+        """The inverse of :meth:`to_wire`."""
+        return cls(
+            user_id=str(data["userId"]),
+            timestamp_ms=int(data["timestamp"]),
+            changes=list(data["changes"]),
+        )
+
+
+class DocStore(Protocol):
+    """Durable, append-only storage of rooms' Yjs updates and history records."""
+
+    async def append(self, room_id: str, update: bytes, *, user_id: str, timestamp_ms: int) -> int:
+        """Store one update durably (fsync'd when this returns); return its sequence number.
+
+        Sequence numbers count 1, 2, ... per room and never repeat, also across restarts.
+        """
+        ...
+
+    async def updates(self, room_id: str, *, until_ms: int | None = None) -> list[bytes]:
+        """Every stored update (raw or compacted) in order.
+
+        With ``until_ms``, only those whose timestamp is ``<= until_ms``: applying them to a fresh
+        ``pycrdt.Doc`` gives the document as it was at ``until_ms``, for every ``until_ms`` that
+        is the timestamp of a stored history record.
+        """
+        ...
+
+    async def add_history(self, room_id: str, record: HistoryRecord) -> None:
+        """Store one history record."""
+        ...
+
+    async def history(self, room_id: str, limit: int) -> list[HistoryRecord]:
+        """The ``limit`` newest history records, newest first."""
+        ...
+
+    async def compact(self, room_id: str) -> int:
+        """Fold runs of old updates into merged ones; return how many stored updates went away.
+
+        Neither the full state nor the state at any history record's timestamp changes.
+        """
+        ...
+
+    async def close(self) -> None:
+        """Release the store; no other method may be called afterwards."""
+        ...

@@ -1,0 +1,291 @@
+"""The document store on LevelDB (plyvel): one directory, owned by one process.
+
+Key layout. Every key starts with a kind byte and the room id, length-prefixed, so that one room's
+prefix is never a prefix of another room's keys ("a" and "ab" are ``003a`` and ``002ab``):
+
+    b"u" + room + b"%012d" % seq                      -> header + Yjs update
+    b"h" + room + b"%015d" % timestamp_ms + tiebreak  -> history record (JSON)
+
+where ``room = b"%03d" % len(room_utf8) + room_utf8``. Zero-padded numbers make LevelDB's byte order
+the numeric order: updates iterate in sequence order, history records in timestamp order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import json
+import struct
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import plyvel
+from pycrdt import merge_updates
+
+from storage.docstore import HistoryRecord
+
+MAX_ROOM_ID_CHARS = 64
+DEFAULT_MIN_AGE_MS = 10_000
+
+_UPDATE = b"u"
+_HISTORY = b"h"
+_SEQ_DIGITS = 12
+_TS_DIGITS = 15
+_MAX_TIMESTAMP_MS = 10**_TS_DIGITS - 1
+# kind, timestamp in ms, length of the user id that follows; then the update bytes.
+_HEADER = struct.Struct(">BQH")
+_RAW = 0
+_MERGED = 1
+
+
+class DocStoreLockedError(RuntimeError):
+    """The store's directory is already open (LevelDB's LOCK file is held)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"the document store at {path} is already open in another process (or another "
+            "store in this one): LevelDB allows one owner per directory. Stop the other process, "
+            "or give this one its own directory."
+        )
+        self.path = path
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    kind: int
+    timestamp_ms: int
+    user_id: str
+    update: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class _Fold:
+    """A run of consecutive updates to replace by one merged update under the last one's key."""
+
+    seqs: list[int]
+    first_ms: int
+    last_ms: int
+    merged: bytes
+
+
+def _room(room_id: str) -> bytes:
+    if not room_id or len(room_id) > MAX_ROOM_ID_CHARS:
+        raise ValueError(f"a room id must have 1 to {MAX_ROOM_ID_CHARS} characters: {room_id!r}")
+    encoded = room_id.encode()
+    return b"%03d" % len(encoded) + encoded
+
+
+def _seq(seq: int) -> bytes:
+    return b"%0*d" % (_SEQ_DIGITS, seq)
+
+
+def _ts(timestamp_ms: int) -> bytes:
+    return b"%0*d" % (_TS_DIGITS, timestamp_ms)
+
+
+def _check_timestamp(timestamp_ms: int) -> None:
+    if not 0 <= timestamp_ms <= _MAX_TIMESTAMP_MS:
+        raise ValueError(f"a timestamp must be in 0..{_MAX_TIMESTAMP_MS} ms: {timestamp_ms}")
+
+
+def _encode(kind: int, timestamp_ms: int, user_id: str, update: bytes) -> bytes:
+    user = user_id.encode()
+    return _HEADER.pack(kind, timestamp_ms, len(user)) + user + update
+
+
+def _decode(value: bytes) -> _Stored:
+    kind, timestamp_ms, user_length = _HEADER.unpack_from(value)
+    start = _HEADER.size + user_length
+    user_id = value[_HEADER.size : start].decode()
+    return _Stored(kind=kind, timestamp_ms=timestamp_ms, user_id=user_id, update=value[start:])
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class LevelDbDocStore:
+    """:class:`storage.docstore.DocStore` on a LevelDB directory.
+
+    Appends are written directly on the event loop with ``sync=True``: a synced plyvel put took
+    ~0.2 ms here (p99 ~0.3 ms), less than a hop to a worker thread would add.
+    ``min_age_ms``: compaction leaves updates younger than this raw, because the history record
+    of a typing burst is stored a little after the burst's updates and must still find them.
+    """
+
+    def __init__(self, path: Path, *, min_age_ms: int = DEFAULT_MIN_AGE_MS) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db: Any = plyvel.DB(str(path), create_if_missing=True)
+        except plyvel.IOError as error:
+            if "lock" in str(error).lower():
+                raise DocStoreLockedError(path) from error
+            raise
+        self.path = path
+        self.min_age_ms = min_age_ms
+        self._next_seq: dict[str, int] = {}
+        self._last_tiebreak = 0
+        self._compacting = asyncio.Lock()
+        self._workers: set[asyncio.Future[list[_Fold]]] = set()
+        self._closed = False
+
+    # Updates ----------------------------------------------------------------------------------
+
+    async def append(self, room_id: str, update: bytes, *, user_id: str, timestamp_ms: int) -> int:
+        """Store ``update`` durably and return its sequence number in the room (1, 2, ...)."""
+        self._check_open()
+        _check_timestamp(timestamp_ms)
+        prefix = _UPDATE + _room(room_id)
+        value = _encode(_RAW, timestamp_ms, user_id, update)
+        seq = self._next_seq.get(room_id)
+        if seq is None:
+            seq = self._last_seq(prefix) + 1
+        # No await from reading the counter to bumping it: concurrent appends get distinct numbers.
+        self._db.put(prefix + _seq(seq), value, sync=True)
+        self._next_seq[room_id] = seq + 1
+        return seq
+
+    async def updates(self, room_id: str, *, until_ms: int | None = None) -> list[bytes]:
+        """Every stored update in order; with ``until_ms`` only those stamped ``<= until_ms``."""
+        self._check_open()
+        result: list[bytes] = []
+        with self._db.iterator(prefix=_UPDATE + _room(room_id), include_key=False) as values:
+            for value in values:
+                stored = _decode(value)
+                if until_ms is None or stored.timestamp_ms <= until_ms:
+                    result.append(stored.update)
+        return result
+
+    def _last_seq(self, prefix: bytes) -> int:
+        with self._db.iterator(prefix=prefix, reverse=True, include_value=False) as keys:
+            for key in keys:
+                return int(key[len(prefix) :])
+        return 0
+
+    # History ----------------------------------------------------------------------------------
+
+    async def add_history(self, room_id: str, record: HistoryRecord) -> None:
+        """Store ``record`` under its timestamp (records with equal timestamps keep their order)."""
+        self._check_open()
+        _check_timestamp(record.timestamp_ms)
+        # Unique and increasing across restarts too (the clock moves on), so equal timestamps
+        # never overwrite each other.
+        self._last_tiebreak = max(time.time_ns(), self._last_tiebreak + 1)
+        key = _HISTORY + _room(room_id) + _ts(record.timestamp_ms) + b"%020d" % self._last_tiebreak
+        value = json.dumps(record.to_wire(), separators=(",", ":")).encode()
+        self._db.put(key, value, sync=True)
+
+    async def history(self, room_id: str, limit: int) -> list[HistoryRecord]:
+        """The ``limit`` newest history records, newest first."""
+        self._check_open()
+        result: list[HistoryRecord] = []
+        if limit <= 0:
+            return result
+        prefix = _HISTORY + _room(room_id)
+        with self._db.iterator(prefix=prefix, reverse=True, include_key=False) as values:
+            for value in values:
+                result.append(HistoryRecord.from_wire(json.loads(value)))
+                if len(result) == limit:
+                    break
+        return result
+
+    # Compaction -------------------------------------------------------------------------------
+
+    async def compact(self, room_id: str) -> int:
+        """Merge runs of old updates between history timestamps; return how many keys went away.
+
+        Reads a snapshot and merges in a worker thread, so appends go on meanwhile (they get
+        higher sequence numbers, beyond the folded range); the result replaces the folded keys in
+        one atomic, synced batch.
+        """
+        self._check_open()
+        room = _room(room_id)
+        async with self._compacting:
+            cutoff_ms = _now_ms() - self.min_age_ms
+            work = asyncio.ensure_future(asyncio.to_thread(self._plan, room, cutoff_ms))
+            self._workers.add(work)
+            work.add_done_callback(self._workers.discard)
+            # Shielded: if our caller gives up, the thread still ends before close() closes the DB.
+            folds = await asyncio.shield(work)
+            if self._closed:
+                return 0
+            # A history record stored while we merged may split a run; such a run stays raw.
+            # add_history runs on this loop too, so nothing is stored between check and write.
+            folds = [fold for fold in folds if not self._splits(room, fold)]
+            if not folds:
+                return 0
+            prefix = _UPDATE + room
+            batch = self._db.write_batch(sync=True)
+            for fold in folds:
+                for seq in fold.seqs[:-1]:
+                    batch.delete(prefix + _seq(seq))
+                batch.put(
+                    prefix + _seq(fold.seqs[-1]), _encode(_MERGED, fold.last_ms, "", fold.merged)
+                )
+            batch.write()
+            return sum(len(fold.seqs) - 1 for fold in folds)
+
+    def _plan(self, room: bytes, cutoff_ms: int) -> list[_Fold]:
+        """Runs in a worker thread: what to fold, from one consistent snapshot."""
+        history_prefix = _HISTORY + room
+        update_prefix = _UPDATE + room
+        with self._db.snapshot() as snapshot:
+            with snapshot.iterator(prefix=history_prefix, include_value=False) as keys:
+                start = len(history_prefix)
+                boundaries = [int(key[start : start + _TS_DIGITS]) for key in keys]
+            if not boundaries:
+                return []
+            # Updates between two consecutive boundaries (t in (b[k-1], b[k]]) fold together:
+            # every boundary then sees all of a run or none of it, and the merged update carries
+            # the run's largest timestamp, inside the same interval.
+            runs: list[list[tuple[int, _Stored]]] = []
+            run: list[tuple[int, _Stored]] = []
+            run_interval = -1
+            with snapshot.iterator(prefix=update_prefix) as items:
+                for key, value in items:
+                    stored = _decode(value)
+                    foldable = stored.timestamp_ms <= min(boundaries[-1], cutoff_ms)
+                    interval = bisect.bisect_left(boundaries, stored.timestamp_ms)
+                    if run and (not foldable or interval != run_interval):
+                        runs.append(run)
+                        run = []
+                    if foldable:
+                        run.append((int(key[len(update_prefix) :]), stored))
+                        run_interval = interval
+            if run:
+                runs.append(run)
+        return [
+            _Fold(
+                seqs=[seq for seq, _ in run],
+                first_ms=min(stored.timestamp_ms for _, stored in run),
+                last_ms=max(stored.timestamp_ms for _, stored in run),
+                merged=merge_updates(*(stored.update for _, stored in run)),
+            )
+            for run in runs
+            if len(run) > 1
+        ]
+
+    def _splits(self, room: bytes, fold: _Fold) -> bool:
+        """Whether a history timestamp T with first_ms <= T < last_ms exists now."""
+        prefix = _HISTORY + room
+        with self._db.iterator(
+            start=prefix + _ts(fold.first_ms), stop=prefix + _ts(fold.last_ms), include_value=False
+        ) as keys:
+            return any(True for _ in keys)
+
+    # Lifecycle --------------------------------------------------------------------------------
+
+    async def close(self) -> None:
+        """Wait for a running compaction's thread, then close the database (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._workers:
+            await asyncio.gather(*self._workers, return_exceptions=True)
+        self._db.close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError(f"the document store at {self.path} is closed")

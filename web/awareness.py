@@ -1,0 +1,43 @@
+"""Just enough of the y-protocols awareness format to know whose cursors a socket carries and to
+remove them for everyone when that socket goes away."""
+
+from __future__ import annotations
+
+from pycrdt import Decoder, Encoder
+
+MAX_CLIENTS_PER_UPDATE = 64
+
+
+class InvalidAwareness(ValueError):
+    pass
+
+
+def read_clients(update: bytes) -> dict[int, int]:
+    """``{client id: clock}`` of an awareness update; :class:`InvalidAwareness` if malformed."""
+    try:
+        decoder = Decoder(update)
+        count = decoder.read_var_uint()
+        if count > MAX_CLIENTS_PER_UPDATE:
+            raise InvalidAwareness("too many awareness states in one update")
+        clients: dict[int, int] = {}
+        for _ in range(count):
+            client = decoder.read_var_uint()
+            clock = decoder.read_var_uint()
+            decoder.read_var_string()
+            clients[client] = clock
+    except InvalidAwareness:
+        raise
+    except Exception:
+        raise InvalidAwareness("not an awareness update") from None
+    return clients
+
+
+def removal(clients: dict[int, int]) -> bytes:
+    """An awareness update that marks ``clients`` as gone (state null, clock one ahead)."""
+    encoder = Encoder()
+    encoder.write_var_uint(len(clients))
+    for client, clock in clients.items():
+        encoder.write_var_uint(client)
+        encoder.write_var_uint(clock + 1)
+        encoder.write_var_string("null")
+    return encoder.to_bytes()

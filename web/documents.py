@@ -1,0 +1,295 @@
+"""The rooms' shared documents: one pycrdt ``Doc`` per active room, kept in memory while anyone
+is in it, every update persisted before it is relayed, edits grouped into history bursts.
+
+Keystrokes never go through Temporal: this module and the document store are their whole path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pycrdt import Doc, Text, TextEvent
+
+from storage.docstore import DocStore, HistoryRecord
+from web.text_changes import apply_delta, changes_from_delta, merge_changes
+
+log = logging.getLogger(__name__)
+
+TEXT_NAME = "content"
+HistoryListener = Callable[[str, HistoryRecord], Awaitable[None]]
+
+
+class InvalidUpdate(ValueError):
+    """The bytes are not a Yjs update we accept; ``message`` says why."""
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass(slots=True)
+class _Burst:
+    started: float
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    last_ms: int = 0
+    timer: asyncio.TimerHandle | None = None
+
+
+@dataclass(slots=True)
+class _Room:
+    room_id: str
+    doc: Doc[Text]
+    text: Text
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    sockets: int = 0
+    idle_since: float = field(default_factory=time.monotonic)
+    deltas: list[list[dict[str, Any]]] = field(default_factory=list)
+    bursts: dict[str, _Burst] = field(default_factory=dict)
+
+
+def _load(updates: list[bytes]) -> tuple[Doc[Text], Text]:
+    doc: Doc[Text] = Doc()
+    text = doc.get(TEXT_NAME, type=Text)
+    for update in updates:
+        doc.apply_update(update)
+    return doc, text
+
+
+def _minimal_edit(text: Text, current: str, target: str) -> None:
+    """Turn ``current`` into ``target`` by replacing only the part that differs."""
+    prefix = 0
+    limit = min(len(current), len(target))
+    while prefix < limit and current[prefix] == target[prefix]:
+        prefix += 1
+    suffix = 0
+    while (
+        suffix < limit - prefix
+        and current[len(current) - 1 - suffix] == target[len(target) - 1 - suffix]
+    ):
+        suffix += 1
+    # pycrdt indexes text by UTF-8 bytes: convert the character positions.
+    start = len(current[:prefix].encode())
+    removed = len(current[prefix : len(current) - suffix].encode())
+    if removed:
+        del text[start : start + removed]
+    inserted = target[prefix : len(target) - suffix]
+    if inserted:
+        text.insert(start, inserted)
+
+
+class Documents:
+    """Every active room's document in this web process (one process owns the store)."""
+
+    def __init__(
+        self,
+        store: DocStore,
+        *,
+        max_update_bytes: int = 1024 * 1024,
+        unload_after_seconds: float = 60.0,
+        burst_idle_seconds: float = 1.0,
+        burst_max_seconds: float = 5.0,
+    ) -> None:
+        self.store = store
+        self.max_update_bytes = max_update_bytes
+        self.unload_after = unload_after_seconds
+        self.burst_idle = burst_idle_seconds
+        self.burst_max = burst_max_seconds
+        self._rooms: dict[str, _Room] = {}
+        self._loading: dict[str, asyncio.Lock] = {}
+        self._listeners: list[HistoryListener] = []
+        self._sweeper: asyncio.Task[None] | None = None
+        self._background: set[asyncio.Task[Any]] = set()
+
+    def on_history(self, listener: HistoryListener) -> None:
+        """Call ``listener`` with each history record once its burst closes."""
+        self._listeners.append(listener)
+
+    @property
+    def loaded(self) -> int:
+        return len(self._rooms)
+
+    async def start(self) -> None:
+        self._sweeper = asyncio.create_task(self._sweep())
+
+    async def stop(self) -> None:
+        """Close every open burst (so its history is stored) and stop background work."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+        for room in list(self._rooms.values()):
+            for user_id in list(room.bursts):
+                await self._close_burst(room, user_id)
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
+
+    # Membership of sockets, which decides what stays loaded ----------------------------------
+
+    async def join(self, room_id: str) -> None:
+        room = await self._room(room_id)
+        room.sockets += 1
+
+    async def leave(self, room_id: str) -> None:
+        room = self._rooms.get(room_id)
+        if room is not None:
+            room.sockets = max(room.sockets - 1, 0)
+            if room.sockets == 0:
+                room.idle_since = time.monotonic()
+
+    # Reading ---------------------------------------------------------------------------------
+
+    async def state(self, room_id: str) -> bytes:
+        """The whole document as one Yjs v1 update."""
+        room = await self._room(room_id)
+        return room.doc.get_update()
+
+    async def text(self, room_id: str) -> str:
+        room = await self._room(room_id)
+        return str(room.text)
+
+    async def history(self, room_id: str, limit: int) -> list[HistoryRecord]:
+        return await self.store.history(room_id, limit)
+
+    # Writing ---------------------------------------------------------------------------------
+
+    async def apply(self, room_id: str, user_id: str, update: Any) -> None:
+        """Validate, apply and persist one client update; raise :class:`InvalidUpdate`.
+
+        When this returns the update is durable and may be relayed.
+        """
+        if not isinstance(update, bytes | bytearray) or not update:
+            raise InvalidUpdate("an update must be a non-empty binary Yjs update")
+        if len(update) > self.max_update_bytes:
+            raise InvalidUpdate(f"an update may be at most {self.max_update_bytes} bytes")
+        room = await self._room(room_id)
+        async with room.lock:
+            before = str(room.text)
+            room.deltas.clear()
+            try:
+                room.doc.apply_update(bytes(update))
+            except ValueError:
+                raise InvalidUpdate("the update is not a valid Yjs update") from None
+            stamp = now_ms()
+            try:
+                await self.store.append(room_id, bytes(update), user_id=user_id, timestamp_ms=stamp)
+            except Exception:
+                # Memory is ahead of the store: forget the room so the next use reloads it.
+                self._rooms.pop(room_id, None)
+                raise
+            self._track(room, user_id, before, stamp)
+
+    async def revert(self, room_id: str, user_id: str, timestamp_ms: int) -> bytes:
+        """Make the text what it was at ``timestamp_ms``, as a new edit; return the whole state.
+
+        Nothing is lost: the revert is itself an update in the history and can be reverted.
+        """
+        past, _text = _load(await self.store.updates(room_id, until_ms=timestamp_ms))
+        target = str(past.get(TEXT_NAME, type=Text))
+        room = await self._room(room_id)
+        async with room.lock:
+            before = str(room.text)
+            if before == target:
+                return room.doc.get_update()
+            state_before = room.doc.get_state()
+            room.deltas.clear()
+            with room.doc.transaction(origin="revert"):
+                _minimal_edit(room.text, before, target)
+            update = room.doc.get_update(state_before)
+            stamp = now_ms()
+            await self.store.append(room_id, update, user_id=user_id, timestamp_ms=stamp)
+            self._track(room, user_id, before, stamp)
+            # A revert is its own history entry at once, not part of a typing burst.
+            await self._close_burst(room, user_id)
+            return room.doc.get_update()
+
+    # Internals -------------------------------------------------------------------------------
+
+    async def _room(self, room_id: str) -> _Room:
+        room = self._rooms.get(room_id)
+        if room is not None:
+            return room
+        lock = self._loading.setdefault(room_id, asyncio.Lock())
+        async with lock:
+            room = self._rooms.get(room_id)
+            if room is None:
+                doc, text = _load(await self.store.updates(room_id))
+                room = _Room(room_id=room_id, doc=doc, text=text)
+                text.observe(functools.partial(self._observe, room))
+                self._rooms[room_id] = room
+        self._loading.pop(room_id, None)
+        return room
+
+    @staticmethod
+    def _observe(room: _Room, event: TextEvent) -> None:
+        room.deltas.append(list(event.delta))  # type: ignore[attr-defined]
+
+    def _track(self, room: _Room, user_id: str, before: str, stamp: int) -> None:
+        changes: list[dict[str, Any]] = []
+        text = before
+        for delta in room.deltas:
+            changes += changes_from_delta(text, delta)
+            text = apply_delta(text, delta)
+        room.deltas.clear()
+        if not changes:
+            return
+        burst = room.bursts.get(user_id)
+        now = time.monotonic()
+        if burst is None:
+            burst = room.bursts[user_id] = _Burst(started=now)
+        burst.changes += changes
+        burst.last_ms = stamp
+        if burst.timer is not None:
+            burst.timer.cancel()
+        delay = min(self.burst_idle, max(burst.started + self.burst_max - now, 0.0))
+        loop = asyncio.get_running_loop()
+        burst.timer = loop.call_later(delay, lambda: self._spawn(self._close_burst(room, user_id)))
+
+    def _spawn(self, work: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _close_burst(self, room: _Room, user_id: str) -> None:
+        burst = room.bursts.pop(user_id, None)
+        if burst is None:
+            return
+        if burst.timer is not None:
+            burst.timer.cancel()
+        record = HistoryRecord(
+            user_id=user_id, timestamp_ms=burst.last_ms, changes=merge_changes(burst.changes)
+        )
+        try:
+            await self.store.add_history(room.room_id, record)
+        except Exception:
+            log.exception("could not store a history record of %s", room.room_id)
+            return
+        for listener in self._listeners:
+            try:
+                await listener(room.room_id, record)
+            except Exception:
+                log.exception("history listener failed for %s", room.room_id)
+
+    async def _sweep(self) -> None:
+        while True:
+            await asyncio.sleep(min(self.unload_after, 5.0))
+            cutoff = time.monotonic() - self.unload_after
+            for room in list(self._rooms.values()):
+                if room.sockets == 0 and room.idle_since <= cutoff and not room.lock.locked():
+                    for user_id in list(room.bursts):
+                        await self._close_burst(room, user_id)
+                    self._rooms.pop(room.room_id, None)
+                    self._spawn(self._compact(room.room_id))
+
+    async def _compact(self, room_id: str) -> None:
+        try:
+            folded = await self.store.compact(room_id)
+            log.debug("compacted %s: %d updates folded", room_id, folded)
+        except Exception:
+            log.exception("compaction of %s failed", room_id)

@@ -1,0 +1,346 @@
+"""``/collab``: the room two matched students share — the document, cursors, language, history,
+revert and chat. Handlers parse, authorise and delegate: documents to ``web.documents``, chat and
+language to SQL, the session's lifecycle to its workflow."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from storage import rooms
+from web.auth import AuthError, authenticate
+from web.awareness import InvalidAwareness, read_clients, removal
+from web.documents import InvalidUpdate
+from web.sockets.base import AuthenticatedNamespace, Handler
+from workflows import events
+
+log = logging.getLogger(__name__)
+
+MAX_AWARENESS_BYTES = 64 * 1024
+MAX_CHAT_CHARS = 2000
+HISTORY_DEFAULT = 50
+HISTORY_MAX = 200
+# Chat rate limit: this many messages per window, per user and room.
+CHAT_BURST = 5
+CHAT_WINDOW_SECONDS = 5.0
+
+
+Payload = TypeVar("Payload", bound=BaseModel)
+
+
+class Refused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(slots=True)
+class Member:
+    """A socket admitted to a room, kept in the socket's session."""
+
+    user_id: str
+    username: str
+    room_id: str
+    is_member: bool
+    awareness: dict[int, int] = field(default_factory=dict)
+
+
+class LanguagePayload(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    language: str
+
+    @field_validator("language")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in rooms.LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(rooms.LANGUAGES)}")
+        return value
+
+
+class HistoryPayload(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    limit: int = Field(default=HISTORY_DEFAULT, ge=1, le=HISTORY_MAX)
+
+
+class RevertPayload(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    timestamp: int = Field(ge=0, le=2**53)
+
+
+class ChatPayload(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    text: str = Field(min_length=1, max_length=MAX_CHAT_CHARS)
+
+    @field_validator("text")
+    @classmethod
+    def _storable(cls, value: str) -> str:
+        if "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
+
+
+def _problem(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "payload"
+    return f"{where}: {first['msg'].removeprefix('Value error, ')}"
+
+
+class CollabNamespace(AuthenticatedNamespace):
+    error_event = events.COLLAB_ERROR
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._chat_times: dict[tuple[str, str], deque[float]] = {}
+
+    def handlers(self) -> dict[str, Handler]:
+        return {
+            events.COLLAB_UPDATE: self.update,
+            events.COLLAB_AWARENESS: self.awareness,
+            events.COLLAB_LANGUAGE_SET: self.set_language,
+            events.COLLAB_HISTORY_GET: self.get_history,
+            events.COLLAB_REVERT: self.revert,
+            events.COLLAB_CHAT_SEND: self.chat,
+            events.COLLAB_LEAVE: self.leave,
+            events.COLLAB_COMPLETE: self.complete,
+        }
+
+    # Connecting ------------------------------------------------------------------------------
+
+    async def _connect(self, sid: str, _environ: dict[str, Any], auth: Any = None) -> None:
+        # The contract: a refused client gets collab:error, then the server disconnects it. So
+        # the connection is accepted first and closed right after the error is sent.
+        try:
+            member = await self._admit(auth if isinstance(auth, dict) else {})
+        except (AuthError, Refused) as refusal:
+            self.server.start_background_task(self._refuse, sid, refusal.message)
+            return
+        await self.save_session(sid, member)
+        await self.enter_room(sid, events.collab_room(member.room_id))
+        await self.app.documents.join(member.room_id)
+        self.server.start_background_task(self._welcome, sid, member)
+
+    async def _admit(self, auth: dict[str, Any]) -> Member:
+        room_id = auth.get("sessionId")
+        if not isinstance(room_id, str) or not 0 < len(room_id) <= 64:
+            raise Refused("sessionId is missing or invalid")
+        async with self.app.database.session() as session:
+            user = await authenticate(session, self.app.tokens, auth.get("token"))
+            room = await rooms.get_room(session, room_id)
+            membership = (
+                next((row for row in room.member_rows if row.user_id == user.id), None)
+                if room is not None
+                else None
+            )
+            if room is None or (membership is None and not user.is_admin):
+                # The same answer whether the room exists or not: no probing for rooms.
+                raise Refused("no such session, or you are not one of its members")
+            if room.ended_at is not None:
+                raise Refused("this session has ended")
+            if membership is not None and membership.left_at is not None:
+                raise Refused("you have left this session")
+        return Member(str(user.id), user.username, room_id, is_member=membership is not None)
+
+    async def _refuse(self, sid: str, message: str) -> None:
+        await self.emit(events.COLLAB_ERROR, {"ok": False, "message": message}, to=sid)
+        await self.disconnect(sid)
+
+    async def _welcome(self, sid: str, member: Member) -> None:
+        documents = self.app.documents
+        state = await documents.state(member.room_id)
+        async with self.app.database.session() as session:
+            room = await rooms.get_room(session, member.room_id)
+            chat = await rooms.chat_history(session, member.room_id)
+        language = room.language if room is not None else "python"
+        await self.emit(events.COLLAB_STATE, state, to=sid)
+        await self.emit(events.COLLAB_LANGUAGE, {"language": language}, to=sid)
+        await self.emit(
+            events.COLLAB_CONNECTED,
+            {"ok": True, "userId": member.user_id, "sessionId": member.room_id},
+            to=sid,
+        )
+        await self.emit(events.COLLAB_CHAT_HISTORY, [_chat_wire(line) for line in chat], to=sid)
+        if member.is_member:
+            await self.app.orchestrator.session_presence(
+                member.room_id, member.user_id, sid, connected=True
+            )
+
+    async def on_disconnect(self, sid: str, *_reason: Any) -> None:
+        member = await self._member(sid)
+        if member is None:
+            return
+        await self.app.documents.leave(member.room_id)
+        if member.awareness:
+            await self.emit(
+                events.COLLAB_AWARENESS,
+                removal(member.awareness),
+                room=events.collab_room(member.room_id),
+                skip_sid=sid,
+            )
+        if member.is_member:
+            await self.app.orchestrator.session_presence(
+                member.room_id, member.user_id, sid, connected=False
+            )
+
+    # Events ----------------------------------------------------------------------------------
+
+    async def update(self, sid: str, data: Any = None, *_extra: Any) -> None:
+        member = await self._required(sid)
+        if member is None:
+            return
+        try:
+            await self.app.documents.apply(member.room_id, member.user_id, data)
+        except InvalidUpdate as invalid:
+            await self._error(sid, str(invalid))
+            return
+        # Persisted above; only now does anyone else see it.
+        await self.emit(
+            events.COLLAB_UPDATE, data, room=events.collab_room(member.room_id), skip_sid=sid
+        )
+
+    async def awareness(self, sid: str, data: Any = None, *_extra: Any) -> None:
+        member = await self._required(sid)
+        if member is None:
+            return
+        if not isinstance(data, bytes | bytearray) or len(data) > MAX_AWARENESS_BYTES:
+            await self._error(sid, "an awareness update must be binary and at most 64 KiB")
+            return
+        try:
+            clients = read_clients(bytes(data))
+        except InvalidAwareness as invalid:
+            await self._error(sid, str(invalid))
+            return
+        member.awareness.update(clients)
+        await self.emit(
+            events.COLLAB_AWARENESS, data, room=events.collab_room(member.room_id), skip_sid=sid
+        )
+
+    async def set_language(self, sid: str, data: Any = None, *_extra: Any) -> None:
+        member = await self._required(sid)
+        payload = await self._parse(sid, LanguagePayload, data)
+        if member is None or payload is None:
+            return
+        async with self.app.database.session() as session:
+            await rooms.set_language(session, member.room_id, payload.language)
+        await self.emit(
+            events.COLLAB_LANGUAGE,
+            {"language": payload.language},
+            room=events.collab_room(member.room_id),
+            skip_sid=sid,
+        )
+        await self.app.orchestrator.session_language(member.room_id, payload.language)
+
+    async def get_history(self, sid: str, data: Any = None, *_extra: Any) -> None:
+        member = await self._required(sid)
+        payload = await self._parse(sid, HistoryPayload, data if data is not None else {})
+        if member is None or payload is None:
+            return
+        records = await self.app.documents.history(member.room_id, payload.limit)
+        await self.emit(events.COLLAB_HISTORY, [record.to_wire() for record in records], to=sid)
+
+    async def revert(self, sid: str, data: Any = None, *_extra: Any) -> None:
+        member = await self._required(sid)
+        payload = await self._parse(sid, RevertPayload, data)
+        if member is None or payload is None:
+            return
+        state = await self.app.documents.revert(member.room_id, member.user_id, payload.timestamp)
+        room = events.collab_room(member.room_id)
+        await self.emit(events.COLLAB_STATE, state, room=room)
+        records = await self.app.documents.history(member.room_id, HISTORY_DEFAULT)
+        await self.emit(events.COLLAB_HISTORY, [record.to_wire() for record in records], room=room)
+
+    async def chat(self, sid: str, data: Any = None, *_extra: Any) -> None:
+        member = await self._required(sid)
+        payload = await self._parse(sid, ChatPayload, data)
+        if member is None or payload is None:
+            return
+        if not self._chat_allowed(member):
+            await self._error(sid, "you are sending messages too fast; wait a moment")
+            return
+        async with self.app.database.session() as session:
+            line = await rooms.add_chat(
+                session, member.room_id, uuid.UUID(member.user_id), payload.text
+            )
+        await self.emit(
+            events.COLLAB_CHAT, _chat_wire(line), room=events.collab_room(member.room_id)
+        )
+
+    async def leave(self, sid: str, *_extra: Any) -> None:
+        member = await self._required(sid)
+        if member is None:
+            return
+        if member.is_member:
+            async with self.app.database.session() as session:
+                await rooms.mark_member(
+                    session, member.room_id, uuid.UUID(member.user_id), left=True
+                )
+            await self.app.orchestrator.session_leave(member.room_id, member.user_id)
+        await self.emit(
+            events.COLLAB_LEFT,
+            {"userId": member.user_id},
+            room=events.collab_room(member.room_id),
+        )
+        await self.disconnect(sid)
+
+    async def complete(self, sid: str, *_extra: Any) -> None:
+        member = await self._required(sid)
+        if member is None or not member.is_member:
+            if member is not None:
+                await self._error(sid, "only the session's members can mark it completed")
+            return
+        async with self.app.database.session() as session:
+            await rooms.mark_member(
+                session, member.room_id, uuid.UUID(member.user_id), completed=True
+            )
+        await self.app.orchestrator.session_complete(member.room_id, member.user_id)
+        await self.emit(
+            events.COLLAB_COMPLETED,
+            {"userId": member.user_id},
+            room=events.collab_room(member.room_id),
+        )
+
+    # Small pieces ----------------------------------------------------------------------------
+
+    async def _member(self, sid: str) -> Member | None:
+        session = await self.get_session(sid)
+        return session if isinstance(session, Member) else None
+
+    async def _required(self, sid: str) -> Member | None:
+        member = await self._member(sid)
+        if member is None:
+            await self._error(sid, "not connected to a session")
+        return member
+
+    async def _parse(self, sid: str, model: type[Payload], data: Any) -> Payload | None:
+        try:
+            return model.model_validate(data if isinstance(data, dict) else {"_": data})
+        except ValidationError as error:
+            await self._error(sid, _problem(error))
+            return None
+
+    async def _error(self, sid: str, message: str) -> None:
+        await self.emit(events.COLLAB_ERROR, {"ok": False, "message": message}, to=sid)
+
+    def _chat_allowed(self, member: Member) -> bool:
+        now = time.monotonic()
+        sent = self._chat_times.setdefault((member.room_id, member.user_id), deque())
+        while sent and now - sent[0] > CHAT_WINDOW_SECONDS:
+            sent.popleft()
+        if len(sent) >= CHAT_BURST:
+            return False
+        sent.append(now)
+        return True
+
+
+def _chat_wire(line: Any) -> dict[str, Any]:
+    return {
+        "id": str(line.id),
+        "userId": str(line.user_id),
+        "text": line.text,
+        "timestamp": int(line.created_at.timestamp() * 1000),
+    }
