@@ -99,6 +99,10 @@ class LiveStack:
             task.cancel()
         await asyncio.gather(*leftovers, return_exceptions=True)
 
+    async def call(self, coroutine: Any) -> Any:
+        """Await a coroutine that must run on the stack's loop (its documents, its client)."""
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coroutine, self._loop))
+
     def run(self, coroutine: Any, timeout: float = 30) -> Any:
         """Run a coroutine on the stack's own loop (for its Temporal client)."""
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)

@@ -17,6 +17,9 @@ def create_socket_server(settings: Settings) -> socketio.AsyncServer:
         client_manager=manager,
         cors_allowed_origins=settings.allowed_origins,
         max_http_buffer_size=MAX_MESSAGE_BYTES,
+        # One client's events are handled in the order sent (its edits, its chat lines); clients
+        # are still served concurrently.
+        async_handlers=False,
         logger=False,
         engineio_logger=False,
     )
