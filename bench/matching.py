@@ -16,43 +16,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
-import signal
 import statistics
-import sys
-import tempfile
 import time
-import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
-import httpx
-import jwt
 import socketio
+from harness import mint_token, percentile, running_stack
 
 NAMESPACE = "/matching"
-ROOT = Path(__file__).resolve().parent.parent
 
 
 class Student:
     """One connected client; ``matched`` and ``joined`` resolve on the next such event."""
 
     def __init__(self, base_url: str, secret: str) -> None:
-        self.user_id = str(uuid.uuid4())
-        now = int(time.time())
-        self.token = jwt.encode(
-            {
-                "sub": self.user_id,
-                "email": f"{self.user_id}@bench.example",
-                "aud": "authenticated",
-                "role": "authenticated",
-                "iat": now,
-                "exp": now + 3600,
-            },
-            secret,
-            algorithm="HS256",
-        )
+        self.user_id, self.token = mint_token(secret)
         self.base_url = base_url
         self.client = socketio.AsyncClient(reconnection=False)
         self.matched: asyncio.Future[float] = asyncio.get_running_loop().create_future()
@@ -86,53 +64,6 @@ class Student:
             {"userId": self.user_id, "difficulty": difficulty, "topics": list(topics)},
             namespace=NAMESPACE,
         )
-
-
-@contextlib.asynccontextmanager
-async def running_stack() -> AsyncIterator[tuple[str, str]]:
-    """`peerprep up` in a temporary data dir on free ports; yields (base URL, JWT secret)."""
-    sys.path.insert(0, str(ROOT))
-    from workers.temporal_server import free_port
-
-    with tempfile.TemporaryDirectory() as data_dir:
-        port = free_port()
-        command = [
-            str(Path(sys.executable).parent / "peerprep"),
-            "up",
-            "--data-dir",
-            data_dir,
-            "--port",
-            str(port),
-            "--temporal-port",
-            str(free_port()),
-            "--temporal-ui-port",
-            str(free_port()),
-        ]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PEERPREP_")}
-        env["PEERPREP_LOG_LEVEL"] = "warning"
-        process = await asyncio.create_subprocess_exec(*command, env=env, start_new_session=True)
-        base_url = f"http://127.0.0.1:{port}"
-        try:
-            async with httpx.AsyncClient() as http:
-                for _ in range(600):
-                    with contextlib.suppress(httpx.HTTPError):
-                        if (await http.get(f"{base_url}/health")).status_code == 200:
-                            break
-                    await asyncio.sleep(0.1)
-                else:
-                    raise RuntimeError("peerprep up did not become healthy")
-            # Let the matchmaker and worker settle before measuring.
-            await asyncio.sleep(2)
-            yield base_url, (Path(data_dir) / "jwt-secret").read_text().strip()
-        finally:
-            # SIGTERM to `peerprep up` itself: it stops its worker, web tier and Temporal in order.
-            process.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(process.wait(), 30)
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 async def latency(base_url: str, secret: str, pairs: int) -> list[float]:
@@ -181,7 +112,8 @@ async def main() -> None:
     parser.add_argument("--users", default="50,200")
     parser.add_argument("--seconds", type=float, default=15.0)
     args = parser.parse_args()
-    async with running_stack() as (base_url, secret):
+    async with running_stack() as stack:
+        base_url, secret = stack.base_url, stack.secret
         samples = await latency(base_url, secret, args.pairs)
         rows = [
             (

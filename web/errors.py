@@ -33,7 +33,10 @@ def _validation_message(error: Mapping[str, Any]) -> str:
     if error.get("type") == "json_invalid":
         return "request body is not valid JSON"
     message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
-    return f"{_field(tuple(error.get('loc', ())))}: {message}"
+    location = tuple(error.get("loc", ()))
+    if not [part for part in location if part not in ("body", "query", "path", "header")]:
+        return message  # a check of the whole body names its field in the message itself
+    return f"{_field(location)}: {message}"
 
 
 async def _validation(_request: Request, exc: Exception) -> JSONResponse:

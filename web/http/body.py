@@ -8,14 +8,24 @@ from fastapi import HTTPException
 from pydantic import BaseModel, model_validator
 
 
-def _contains_nul(value: Any) -> bool:
+def _nul_at(value: Any, path: str = "") -> str | None:
+    """The dotted path of the first text holding a NUL character, or ``None``."""
     if isinstance(value, str):
-        return "\x00" in value
+        return path if "\x00" in value else None
     if isinstance(value, dict):
-        return any(_contains_nul(key) or _contains_nul(item) for key, item in value.items())
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                return where
+            found = _nul_at(item, where)
+            if found is not None:
+                return found
     if isinstance(value, list):
-        return any(_contains_nul(item) for item in value)
-    return False
+        for index, item in enumerate(value):
+            found = _nul_at(item, f"{path}.{index}" if path else str(index))
+            if found is not None:
+                return found
+    return None
 
 
 class RequestBody(BaseModel):
@@ -24,8 +34,9 @@ class RequestBody(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _no_nul(cls, data: Any) -> Any:
-        if _contains_nul(data):
-            raise ValueError("text must not contain NUL characters")
+        where = _nul_at(data)
+        if where is not None:
+            raise ValueError(f"{where or 'body'}: must not contain NUL characters")
         return data
 
 

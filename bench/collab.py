@@ -1,0 +1,166 @@
+"""Collaboration benchmark: real Socket.IO Yjs peers (pycrdt) against a running ``peerprep up``.
+
+Run by hand (never in the test suite):
+
+    .venv/bin/python bench/collab.py                       # 1 room, then 100 rooms
+    .venv/bin/python bench/collab.py --rooms 1,100 --rate 5 --seconds 15
+
+Pairs are made through /matching for real, then both members of every room type ``--rate``
+edits per second for ``--seconds``. It prints, as a table: edit propagation latency (one
+client's update leaving it to the partner receiving it, p50/p99), updates persisted per second,
+and the resident memory the web process holds per loaded room.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import random
+import statistics
+import time
+from typing import Any
+
+import socketio
+from harness import RunningStack, mint_token, percentile, running_stack
+from pycrdt import Doc, Text
+
+TOPICS = ("Arrays", "Strings", "Graphs", "Heap", "Sorting", "Math", "Stack", "Trees")
+
+
+class Member:
+    def __init__(self, stack: RunningStack) -> None:
+        self.user_id, self.token = mint_token(stack.secret)
+        self.base_url = stack.base_url
+        self.client = socketio.AsyncClient(reconnection=False)
+        self.doc: Doc[Text] = Doc()
+        self.text = self.doc.get("content", type=Text)
+        self.matched: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.latencies: list[float] = []
+        self.sent: dict[bytes, float] = {}
+        self.partner: Member | None = None
+        self.client.on("matched", self._on_matched, namespace="/matching")
+        self.client.on("collab:state", self._on_state, namespace="/collab")
+        self.client.on("collab:update", self._on_update, namespace="/collab")
+        self.client.on("collab:connected", self._on_connected, namespace="/collab")
+
+    async def _on_matched(self, data: Any) -> None:
+        if not self.matched.done():
+            self.matched.set_result(data["roomId"])
+
+    async def _on_state(self, data: bytes) -> None:
+        self.doc.apply_update(data)
+
+    async def _on_connected(self, _data: Any) -> None:
+        if not self.ready.done():
+            self.ready.set_result(None)
+
+    async def _on_update(self, data: bytes) -> None:
+        received = time.perf_counter()
+        self.doc.apply_update(data)
+        if self.partner is not None:
+            sent = self.partner.sent.pop(hashlib.blake2b(data, digest_size=16).digest(), None)
+            if sent is not None:
+                self.latencies.append((received - sent) * 1000)
+
+    async def match(self, topic: str) -> str:
+        await self.client.connect(
+            self.base_url,
+            namespaces=["/matching"],
+            auth={"token": self.token},
+            transports=["websocket"],
+            wait_timeout=20,
+        )
+        await self.client.emit(
+            "join-queue",
+            {"userId": self.user_id, "difficulty": "easy", "topics": [topic]},
+            namespace="/matching",
+        )
+        room = await asyncio.wait_for(self.matched, 60)
+        await self.client.disconnect()
+        return room
+
+    async def enter(self, room: str) -> None:
+        self.client = socketio.AsyncClient(reconnection=False)
+        self.client.on("collab:state", self._on_state, namespace="/collab")
+        self.client.on("collab:update", self._on_update, namespace="/collab")
+        self.client.on("collab:connected", self._on_connected, namespace="/collab")
+        await self.client.connect(
+            self.base_url,
+            namespaces=["/collab"],
+            auth={"token": self.token, "sessionId": room},
+            transports=["websocket"],
+            wait_timeout=20,
+        )
+        await asyncio.wait_for(self.ready, 20)
+
+    async def type_for(self, seconds: float, rate: float) -> int:
+        sent = 0
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            before = self.doc.get_state()
+            self.text.insert(random.randint(0, len(self.text)), random.choice("abcdefgh \n"))
+            update = self.doc.get_update(before)
+            self.sent[hashlib.blake2b(update, digest_size=16).digest()] = time.perf_counter()
+            await self.client.emit("collab:update", update, namespace="/collab")
+            sent += 1
+            await asyncio.sleep(1 / rate)
+        return sent
+
+
+async def make_rooms(stack: RunningStack, count: int) -> list[tuple[str, Member, Member]]:
+    rooms = []
+    for index in range(count):
+        # A topic and a difficulty per pair keeps every pair to itself.
+        first, second = Member(stack), Member(stack)
+        topic = TOPICS[index % len(TOPICS)]
+        one = asyncio.create_task(first.match(topic))
+        await asyncio.sleep(0.05)
+        room, _ = await asyncio.gather(one, second.match(topic))
+        first.partner, second.partner = second, first
+        rooms.append((room, first, second))
+    return rooms
+
+
+async def scenario(stack: RunningStack, count: int, rate: float, seconds: float) -> list[str]:
+    rooms = await make_rooms(stack, count)
+    rss_before = stack.rss_bytes()
+    await asyncio.gather(*(member.enter(room) for room, *pair in rooms for member in pair))
+    await asyncio.sleep(1)
+    rss_loaded = stack.rss_bytes()
+    started = time.perf_counter()
+    sent = await asyncio.gather(
+        *(member.type_for(seconds, rate) for _room, *pair in rooms for member in pair)
+    )
+    elapsed = time.perf_counter() - started
+    await asyncio.sleep(1)
+    latencies = [value for _room, *pair in rooms for member in pair for value in member.latencies]
+    converged = sum(1 for _room, a, b in rooms if str(a.text) == str(b.text))
+    await asyncio.gather(*(member.client.disconnect() for _room, *pair in rooms for member in pair))
+    per_room = (rss_loaded - rss_before) / count / 1024
+    return [
+        f"{count} room(s), {rate:g} edits/s each member",
+        f"p50 {statistics.median(latencies):.2f} ms  p99 {percentile(latencies, 0.99):.2f} ms  "
+        f"({len(latencies)} edits)",
+        f"{sum(sent) / elapsed:.0f} updates/s persisted",
+        f"{per_room:.0f} KiB per loaded room; {converged}/{count} rooms converged",
+    ]
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--rooms", default="1,100")
+    parser.add_argument("--rate", type=float, default=5.0)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    args = parser.parse_args()
+    rows = []
+    async with running_stack(PEERPREP_MATCH_RELAX_TOPICS_SECONDS="600") as stack:
+        for count in (int(value) for value in args.rooms.split(",")):
+            rows.append(await scenario(stack, count, args.rate, args.seconds))
+    for row in rows:
+        print("  |  ".join(row))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,98 @@
+"""What the hand-run benchmarks share: a `peerprep up` of their own, tokens, percentiles."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import jwt
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class RunningStack:
+    base_url: str
+    secret: str
+    pid: int
+
+    def rss_bytes(self) -> int:
+        """Resident memory of the `peerprep up` process (web tier and worker)."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+        return 0
+
+
+def mint_token(secret: str) -> tuple[str, str]:
+    """A new user id and an access token for it (its profile is created on first sight)."""
+    user_id = str(uuid.uuid4())
+    now = int(time.time())
+    claims = {
+        "sub": user_id,
+        "email": f"{user_id}@bench.example",
+        "aud": "authenticated",
+        "role": "authenticated",
+        "iat": now,
+        "exp": now + 3600,
+    }
+    return user_id, jwt.encode(claims, secret, algorithm="HS256")
+
+
+@contextlib.asynccontextmanager
+async def running_stack(**env_overrides: str) -> AsyncIterator[RunningStack]:
+    """`peerprep up` in a temporary data dir on free ports, stopped with SIGTERM at the end."""
+    sys.path.insert(0, str(ROOT))
+    from workers.temporal_server import free_port
+
+    with tempfile.TemporaryDirectory() as data_dir:
+        port = free_port()
+        command = [
+            str(Path(sys.executable).parent / "peerprep"),
+            "up",
+            "--data-dir",
+            data_dir,
+            "--port",
+            str(port),
+            "--temporal-port",
+            str(free_port()),
+            "--temporal-ui-port",
+            str(free_port()),
+        ]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PEERPREP_")}
+        env["PEERPREP_LOG_LEVEL"] = "warning"
+        env.update(env_overrides)
+        process = await asyncio.create_subprocess_exec(*command, env=env, start_new_session=True)
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            async with httpx.AsyncClient() as http:
+                for _ in range(600):
+                    with contextlib.suppress(httpx.HTTPError):
+                        if (await http.get(f"{base_url}/health")).status_code == 200:
+                            break
+                    await asyncio.sleep(0.1)
+                else:
+                    raise RuntimeError("peerprep up did not become healthy")
+            # Let the matchmaker and worker settle before measuring.
+            await asyncio.sleep(2)
+            secret = (Path(data_dir) / "jwt-secret").read_text().strip()
+            yield RunningStack(base_url, secret, process.pid)
+        finally:
+            # SIGTERM to `peerprep up` itself: it stops its worker, web tier and Temporal in order.
+            process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(process.wait(), 30)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
