@@ -171,7 +171,15 @@ class Orchestrator:
             # Too many updates in flight (or a slow moment): the signal always gets through.
             # Should the update have landed after all, the repeat only refreshes the entry.
             log.debug("enqueue update refused (%s); sending the signal", error)
-            await matchmaker.signal(MatchmakerWorkflow.enqueue, enqueue)
+            try:
+                await matchmaker.signal(MatchmakerWorkflow.enqueue, enqueue)
+            except RPCError:
+                # No matchmaker (terminated by an operator, say): start it again, and let the
+                # request enqueue itself, which it retries until the matchmaker answers.
+                await self.ensure_matchmaker()
+                await handle.signal(
+                    MatchRequestWorkflow.join, Join(criteria, socket_id, enqueued_by_web=False)
+                )
 
     async def cancel_match(self, user_id: str) -> CancelResult | None:
         """Withdraw the user's live request; ``None`` when there is none."""

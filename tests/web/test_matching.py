@@ -325,3 +325,18 @@ async def test_joining_again_right_after_a_match_starts_a_new_request(
     assert again["position"] == 1
     third = await queued(stack, peers, carol, "medium", ["Heap"])
     assert (await third.wait_for("matched"))["matchedUserId"] == str(alice.id)
+
+
+async def test_matching_recovers_when_the_matchmaker_was_terminated(
+    live_stack: StackFactory, peers: Peers, accounts: Accounts
+) -> None:
+    stack = live_stack()
+    assert stack.client is not None
+    matchmaker = stack.client.get_workflow_handle(stack.settings.matchmaker_id)
+    await stack.call(matchmaker.terminate(reason="operator mistake"))
+    alice, bob = await accounts.signup(), await accounts.signup()
+    first = await queued(stack, peers, alice, "easy", ["Trees"])
+    second = await queued(stack, peers, bob, "easy", ["Trees"])
+    assert (await first.wait_for("matched"))["roomId"] == (await second.wait_for("matched"))[
+        "roomId"
+    ]
