@@ -381,3 +381,21 @@ async def test_session_state_is_for_members_only(
     assert str(alice.id) in body["connected"]
     assert theirs.status_code == 404
     assert missing.status_code == 404
+
+
+async def test_a_member_in_two_tabs_gets_the_state_in_each_and_edits_reach_both(
+    live_stack: StackFactory, peers: Peers, accounts: Accounts
+) -> None:
+    stack = live_stack()
+    room, alice, bob = await matched_room(stack, peers, accounts)
+    writer = await join(stack, peers, bob, room)
+    await writer.type(0, "shared")
+    first_tab, second_tab = (
+        await join(stack, peers, alice, room),
+        await join(stack, peers, alice, room),
+    )
+    await settled(first_tab, "shared")
+    await settled(second_tab, "shared")
+    await writer.type(6, "!")
+    await settled(first_tab, "shared!")
+    await settled(second_tab, "shared!")

@@ -5,15 +5,18 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import socketio
 
 from storage import rooms
 from storage.database import Database
-from tests.conftest import Account, Accounts, mint_token
+from tests.conftest import Account, Accounts, ThreadedServer, make_settings, mint_token
 from tests.live_stack import LiveStack
 from tests.socket_peer import SocketPeer
+from web.app import create_app
+from workers.temporal_server import free_port
 from workflows.events import MATCHING_NAMESPACE
 
 Peers = Callable[[str, str], SocketPeer]
@@ -340,3 +343,20 @@ async def test_matching_recovers_when_the_matchmaker_was_terminated(
     assert (await first.wait_for("matched"))["roomId"] == (await second.wait_for("matched"))[
         "roomId"
     ]
+
+
+async def test_join_is_refused_clearly_while_temporal_is_down(
+    peers: Peers, accounts: Accounts, database: Database, tmp_path: Path
+) -> None:
+    alice = await accounts.signup()
+    settings = make_settings(tmp_path, database.url, f"127.0.0.1:{free_port()}")
+    port = free_port()
+    with ThreadedServer(create_app(settings), port):
+        peer = peers(f"http://127.0.0.1:{port}", MATCHING_NAMESPACE)
+        await peer.connect({"token": alice.token})
+        await peer.emit(
+            "join-queue", {"userId": str(alice.id), "difficulty": "easy", "topics": ["Math"]}
+        )
+        refused = await peer.wait_for("joined-queue", within=30)
+        await peer.disconnect()
+    assert refused == {"ok": False, "error": "matching is unavailable right now; please try again"}

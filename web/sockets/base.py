@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import socketio
+from pydantic import ValidationError
 
 from storage.models import User
 from web.auth import AuthError, authenticate
@@ -17,6 +18,13 @@ from web.state import AppState
 log = logging.getLogger(__name__)
 
 Handler = Callable[..., Awaitable[None]]
+
+
+def describe_invalid(error: ValidationError) -> str:
+    """A payload's first problem, as ``field: what is wrong`` for an error event."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "payload"
+    return f"{where}: {first['msg'].removeprefix('Value error, ')}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from storage import rooms
 from web.auth import AuthError, authenticate
 from web.awareness import InvalidAwareness, read_clients, removal
 from web.documents import InvalidUpdate
-from web.sockets.base import AuthenticatedNamespace, Handler
+from web.sockets.base import AuthenticatedNamespace, Handler, describe_invalid
 from workflows import events
 
 log = logging.getLogger(__name__)
@@ -83,12 +83,6 @@ class ChatPayload(BaseModel):
         if "\x00" in value:
             raise ValueError("must not contain NUL characters")
         return value
-
-
-def _problem(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "payload"
-    return f"{where}: {first['msg'].removeprefix('Value error, ')}"
 
 
 class CollabNamespace(AuthenticatedNamespace):
@@ -320,7 +314,7 @@ class CollabNamespace(AuthenticatedNamespace):
         try:
             return model.model_validate(data if isinstance(data, dict) else {"_": data})
         except ValidationError as error:
-            await self._error(sid, _problem(error))
+            await self._error(sid, describe_invalid(error))
             return None
 
     async def _error(self, sid: str, message: str) -> None:

@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from storage import rooms
 from storage.models import User
 from storage.questions import list_topics, topic_key
-from web.sockets.base import AuthenticatedNamespace, Handler
+from web.sockets.base import AuthenticatedNamespace, Handler, describe_invalid
 from workflows import events
 from workflows.match_messages import Criteria, MatchStatus, Outcome
 from workflows.pairing import DIFFICULTIES
@@ -49,12 +49,6 @@ class JoinQueuePayload(BaseModel):
         return level
 
 
-def _problem(error: ValidationError) -> str:
-    first = error.errors()[0]
-    field = ".".join(str(part) for part in first["loc"]) or "payload"
-    return f"{field}: {first['msg'].removeprefix('Value error, ')}"
-
-
 class MatchingNamespace(AuthenticatedNamespace):
     error_event = events.MATCH_ERROR
 
@@ -75,7 +69,7 @@ class MatchingNamespace(AuthenticatedNamespace):
         try:
             payload = JoinQueuePayload.model_validate(data if isinstance(data, dict) else {})
         except ValidationError as error:
-            await self._refuse(sid, _problem(error))
+            await self._refuse(sid, describe_invalid(error))
             return
         if payload.userId != user.user_id:
             await self._refuse(sid, "userId does not match the signed-in user")
@@ -86,11 +80,22 @@ class MatchingNamespace(AuthenticatedNamespace):
             return
         criteria = Criteria(difficulty=payload.difficulty, topics=topics)
         # The matchmaker acknowledges with joined-queue once the request is in the pool.
-        await self.app.orchestrator.join_queue(user.user_id, user.username, criteria, sid)
+        try:
+            await self.app.orchestrator.join_queue(user.user_id, user.username, criteria, sid)
+        except Exception:
+            log.exception("join-queue of %s failed", user.user_id)
+            await self._refuse(sid, "matching is unavailable right now; please try again")
 
     async def cancel(self, sid: str, *_extra: Any) -> None:
         user = await self.user(sid)
-        result = await self.app.orchestrator.cancel_match(user.user_id)
+        try:
+            result = await self.app.orchestrator.cancel_match(user.user_id)
+        except Exception:
+            log.exception("match:cancel of %s failed", user.user_id)
+            await self.emit(
+                events.LEFT_QUEUE, {"ok": False, "error": "could not cancel; try again"}, to=sid
+            )
+            return
         if result is None:
             await self.emit(
                 events.LEFT_QUEUE, {"ok": False, "error": "you are not in the queue"}, to=sid
