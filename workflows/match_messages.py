@@ -70,8 +70,14 @@ class Paired:
     room_id: str
     partner: Partner
     question: QuestionSummary
-    # The matchmaker's clock when the pair was made: a join after it is a new request.
-    paired_at: float = 0.0
+    # How many of this run's join-queues had reached the pool when the pair was made: any later
+    # one was sent by a user who asks again, and becomes the next request.
+    joins_seen: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Rejoin:
+    """Matchmaker → request: a join reached the pool after you were paired; it is a new request."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,5 +247,6 @@ MATCH_REQUEST_WORKFLOW = "MatchRequest"
 SESSION_WORKFLOW = "CollabSession"
 SIGNAL_PAIRED = "paired"
 SIGNAL_WITHDRAWN = "withdrawn"
+SIGNAL_REJOIN = "rejoin"
 SIGNAL_ENQUEUE = "enqueue"
 SIGNAL_WITHDRAW = "withdraw"

@@ -37,6 +37,7 @@ from workflows.match_messages import (
     Outcome,
     Paired,
     Presence,
+    Rejoin,
     Withdraw,
     Withdrawn,
 )
@@ -60,7 +61,7 @@ class MatchRequestWorkflow:
         # A join that came after this request was settled: it becomes the next request.
         self._rejoin: Join | None = None
         self._last_join: Join | None = None
-        self._last_join_at = 0.0
+        self._web_joins = 0
         self._last_seen = workflow.now()
         # Set when sockets come or go, so the wait is re-armed with the right grace deadline.
         self._presence_changed = False
@@ -74,7 +75,8 @@ class MatchRequestWorkflow:
         """A join-queue (the first, or a repeat with new criteria: same place in line)."""
         self._sockets.add(join.socket_id)
         self._last_join = join
-        self._last_join_at = workflow.now().timestamp()
+        if join.enqueued_by_web:
+            self._web_joins += 1
         if self._outcome is None and self._withdraw_reason is None:
             self._criteria = join.criteria
             self._needs_enqueue = self._needs_enqueue or not join.enqueued_by_web
@@ -125,10 +127,15 @@ class MatchRequestWorkflow:
         if self._outcome is None:
             self._paired = paired
             self._outcome = Outcome.MATCHED
-            if self._last_join is not None and self._last_join_at > paired.paired_at > 0:
-                # The user joined again after the pair was made (having heard of it before this
-                # request did): that join is a new request, not a change to this one.
+            if 0 < paired.joins_seen < self._web_joins:
                 self._rejoin = self._last_join
+
+    @workflow.signal
+    def rejoin(self, _rejoin: Rejoin) -> None:
+        """The last join reached the matchmaker after this request was paired: the user heard of
+        the match and asked again, so that join becomes the next request."""
+        if self._last_join is not None:
+            self._rejoin = self._last_join
 
     @workflow.signal
     def withdrawn(self, withdrawn: Withdrawn) -> None:

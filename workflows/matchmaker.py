@@ -24,6 +24,7 @@ from workflows.match_messages import (
     NOTIFY,
     SESSION_WORKFLOW,
     SIGNAL_PAIRED,
+    SIGNAL_REJOIN,
     SIGNAL_WITHDRAWN,
     CreatePairInput,
     CreatePairResult,
@@ -38,6 +39,7 @@ from workflows.match_messages import (
     Partner,
     QueueSnapshot,
     RecentPair,
+    Rejoin,
     SessionInput,
     Withdraw,
     Withdrawn,
@@ -134,13 +136,14 @@ class MatchmakerWorkflow:
                 if settled is not None:
                     # Paired a moment ago (the request has not heard yet): never re-queue it.
                     paired, difficulty = settled
-                    replies.append(
-                        self._tell(
-                            item.enqueue.user_id, item.enqueue.request_run_id, SIGNAL_PAIRED, paired
-                        )
-                    )
-                    if not item.enqueue.fresh_join:
-                        emits.append(self._matched(item.enqueue.user_id, paired, difficulty))
+                    user, run = item.enqueue.user_id, item.enqueue.request_run_id
+                    if item.enqueue.fresh_join:
+                        # A join-queue that reached the pool after the pair was made: the user
+                        # has heard of the match and asks again, which is a new request.
+                        replies.append(self._tell(user, run, SIGNAL_REJOIN, Rejoin()))
+                    else:
+                        replies.append(self._tell(user, run, SIGNAL_PAIRED, paired))
+                        emits.append(self._matched(user, paired, difficulty))
                     continue
                 entry = self._admit(item.enqueue, now)
                 arrivals[entry.user_id] = entry
@@ -157,6 +160,7 @@ class MatchmakerWorkflow:
         """Add a request to the pool, or update it in place: a changed request keeps its place."""
         for index, entry in enumerate(self._state.pool):
             if entry.user_id == request.user_id:
+                same_run = entry.request_run_id == request.request_run_id
                 updated = Entry(
                     user_id=entry.user_id,
                     username=request.username,
@@ -165,6 +169,7 @@ class MatchmakerWorkflow:
                     enqueued_at=entry.enqueued_at,
                     seq=entry.seq,
                     request_run_id=request.request_run_id,
+                    fresh_joins=(entry.fresh_joins if same_run else 0) + int(request.fresh_join),
                 )
                 self._state.pool[index] = updated
                 return updated
@@ -176,6 +181,7 @@ class MatchmakerWorkflow:
             enqueued_at=now,
             seq=self._state.next_seq,
             request_run_id=request.request_run_id,
+            fresh_joins=int(request.fresh_join),
         )
         self._state.next_seq += 1
         self._state.pool.append(entry)
@@ -266,13 +272,13 @@ class MatchmakerWorkflow:
                 room_id,
                 Partner(pair.second.user_id, pair.second.username),
                 created.question,
-                paired_at=now,
+                joins_seen=pair.first.fresh_joins,
             ),
             Paired(
                 room_id,
                 Partner(pair.first.user_id, pair.first.username),
                 created.question,
-                paired_at=now,
+                joins_seen=pair.second.fresh_joins,
             ),
         ]
         self._state.recent.append(

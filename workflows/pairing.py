@@ -45,6 +45,8 @@ class Entry:
     enqueued_at: float
     seq: int
     request_run_id: str = ""
+    # join-queues from the web tier that reached the pool for this run (see Paired).
+    fresh_joins: int = 0
 
     def topic_keys(self) -> set[str]:
         return {topic.lower() for topic in self.topics}
