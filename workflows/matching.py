@@ -127,7 +127,7 @@ class MatchRequestWorkflow:
         if self._outcome is None:
             self._paired = paired
             self._outcome = Outcome.MATCHED
-            if 0 < paired.joins_seen < self._web_joins:
+            if paired.joins_seen < self._web_joins:
                 self._rejoin = self._last_join
 
     @workflow.signal
