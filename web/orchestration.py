@@ -9,6 +9,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
@@ -74,6 +75,7 @@ class MatchingConfig:
 
 log = logging.getLogger(__name__)
 UPDATE_TIMEOUT = timedelta(seconds=2)
+MAX_UPDATES_IN_FLIGHT = 4
 
 
 def _not_found(error: RPCError) -> bool:
@@ -85,6 +87,7 @@ class Orchestrator:
         self.client = client
         self.task_queue = task_queue
         self.matching = matching
+        self._updates_in_flight = 0
 
     @classmethod
     async def connect(cls, settings: Settings) -> Orchestrator:
@@ -163,6 +166,12 @@ class Orchestrator:
         matchmaker = self.client.get_workflow_handle_for(
             MatchmakerWorkflow.run, self.matching.matchmaker_id
         )
+        if self._updates_in_flight >= MAX_UPDATES_IN_FLIGHT:
+            # The server refuses more than about ten updates in flight per workflow: under load
+            # the signal is the way in (and the matchmaker batches signals anyway).
+            await self._signal_enqueue(matchmaker, enqueue, handle, criteria, socket_id)
+            return
+        self._updates_in_flight += 1
         try:
             await matchmaker.execute_update(
                 MatchmakerWorkflow.enqueue_now, enqueue, rpc_timeout=UPDATE_TIMEOUT
@@ -171,15 +180,27 @@ class Orchestrator:
             # Too many updates in flight (or a slow moment): the signal always gets through.
             # Should the update have landed after all, the repeat only refreshes the entry.
             log.debug("enqueue update refused (%s); sending the signal", error)
-            try:
-                await matchmaker.signal(MatchmakerWorkflow.enqueue, enqueue)
-            except RPCError:
-                # No matchmaker (terminated by an operator, say): start it again, and let the
-                # request enqueue itself, which it retries until the matchmaker answers.
-                await self.ensure_matchmaker()
-                await handle.signal(
-                    MatchRequestWorkflow.join, Join(criteria, socket_id, enqueued_by_web=False)
-                )
+            await self._signal_enqueue(matchmaker, enqueue, handle, criteria, socket_id)
+        finally:
+            self._updates_in_flight -= 1
+
+    async def _signal_enqueue(
+        self,
+        matchmaker: WorkflowHandle[MatchmakerWorkflow, None],
+        enqueue: Enqueue,
+        request: WorkflowHandle[Any, Any],
+        criteria: Criteria,
+        socket_id: str,
+    ) -> None:
+        try:
+            await matchmaker.signal(MatchmakerWorkflow.enqueue, enqueue)
+        except RPCError:
+            # No matchmaker (terminated by an operator, say): start it again, and let the
+            # request enqueue itself, which it retries until the matchmaker answers.
+            await self.ensure_matchmaker()
+            await request.signal(
+                MatchRequestWorkflow.join, Join(criteria, socket_id, enqueued_by_web=False)
+            )
 
     async def cancel_match(self, user_id: str) -> CancelResult | None:
         """Withdraw the user's live request; ``None`` when there is none."""
