@@ -98,6 +98,9 @@ class Member:
     async def type_for(self, seconds: float, rate: float) -> int:
         sent = 0
         deadline = time.perf_counter() + seconds
+        # Students do not type in step: start at a random phase and vary each pause, keeping the
+        # average rate (in lockstep, all 200 clients' edits would land in the same millisecond).
+        await asyncio.sleep(random.uniform(0, 1 / rate))
         while time.perf_counter() < deadline:
             before = self.doc.get_state()
             self.text.insert(random.randint(0, len(self.text)), random.choice("abcdefgh \n"))
@@ -105,7 +108,7 @@ class Member:
             self.sent[hashlib.blake2b(update, digest_size=16).digest()] = time.perf_counter()
             await self.client.emit("collab:update", update, namespace="/collab")
             sent += 1
-            await asyncio.sleep(1 / rate)
+            await asyncio.sleep(random.uniform(0.5, 1.5) / rate)
         return sent
 
 
