@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-DEFAULT_MATCHMAKER = "matchmaker"
-
 
 def match_request_id(user_id: str) -> str:
     """One id per user: at most one live request each (a second join reaches the same run)."""
