@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    func,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -113,6 +114,10 @@ class User(Base):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN.value
+
+
+# "Bob" and "bob" are one username: the database enforces what the queries assume.
+Index("uq_users_username_lower", func.lower(User.username), unique=True)
 
 
 class Question(Base):

@@ -6,9 +6,12 @@ import secrets
 import uuid
 
 import httpx
+import pytest
+from sqlalchemy.exc import IntegrityError
 
 from storage import users
 from storage.database import Database
+from storage.models import User
 from tests.conftest import Account, Accounts
 
 PROFILE_FIELDS = {
@@ -288,3 +291,17 @@ async def test_get_username_without_a_token_is_401(
     assert response.status_code == 401, response.text
     assert response.headers["www-authenticate"] == "Bearer"
     assert "username" not in response.json()
+
+
+async def test_the_database_itself_refuses_usernames_differing_only_in_case(
+    database: Database,
+) -> None:
+    # The route checks first; this is the last line of defence for two requests at once.
+    tag = uuid.uuid4().hex[:8]
+    async with database.session() as session:
+        session.add(User(email=f"a-{tag}@example.com", username=f"Case_{tag}", role="user"))
+        await session.commit()
+        session.add(User(email=f"b-{tag}@example.com", username=f"case_{tag}", role="user"))
+        with pytest.raises(IntegrityError):
+            await session.commit()
+        await session.rollback()
