@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -208,13 +213,11 @@ class Orchestrator:
             return await self._request(user_id).execute_update(
                 MatchRequestWorkflow.cancel, CancelRequest()
             )
+        except WorkflowUpdateFailedError:
+            return None  # refused by the validator: the request had already ended
         except RPCError as error:
-            if _not_found(error):
-                return None
-            raise
-        except Exception as error:  # the update was rejected: the request already ended
-            if "already ended" in str(error) or "completed" in str(error).lower():
-                return None
+            if _not_found(error) or error.status == RPCStatusCode.FAILED_PRECONDITION:
+                return None  # no request, or one that has completed
             raise
 
     async def presence(

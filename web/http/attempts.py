@@ -68,21 +68,7 @@ class AttemptPublic(BaseModel):
 
     @classmethod
     def of(cls, attempt: Attempt) -> AttemptPublic:
-        return cls(
-            id=attempt.id,
-            user_id=attempt.user_id,
-            question_id=attempt.question_id,
-            question=attempt.question,
-            session_id=attempt.session_id,
-            partner_id=attempt.partner_id,
-            status=attempt.status,
-            language=attempt.language,
-            code=attempt.code,
-            points_awarded=attempt.points_awarded,
-            started_at=attempt.started_at,
-            submitted_at=attempt.submitted_at,
-            created_at=attempt.created_at,
-        )
+        return cls.model_validate(attempt, from_attributes=True)
 
 
 class AttemptPage(BaseModel):
