@@ -36,10 +36,6 @@ def sync_url(raw: str) -> URL:
     return url.set(drivername=_SYNC_DRIVERS[_backend(url)])
 
 
-def is_sqlite(raw: str) -> bool:
-    return _backend(make_url(raw.replace("postgres://", "postgresql://", 1))) == "sqlite"
-
-
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers proceed during a write; the busy timeout turns brief lock
     # contention between the web tier and the worker into a wait instead of an error.
