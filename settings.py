@@ -10,7 +10,7 @@ import os
 import secrets
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -93,7 +93,9 @@ class Settings(BaseSettings):
     # Collaboration sessions.
     session_idle_seconds: float = Field(default=600.0, gt=0)
     session_max_seconds: float = Field(default=7200.0, gt=0)
-    # Documents: LevelDB under the data dir unless set; one process owns the folder.
+    # Documents: "leveldb" (the default: a folder under the data dir, owned by one process) or
+    # "sql" (the application database, shared by every web process: needed past one process).
+    document_store: Literal["leveldb", "sql"] = "leveldb"
     documents_dir: Path | None = None
     max_update_bytes: int = Field(default=1024 * 1024, ge=1024, le=16 * 1024 * 1024)
     document_unload_seconds: float = Field(default=60.0, gt=0)

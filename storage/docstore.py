@@ -1,14 +1,29 @@
 """The document store: where each room's Yjs updates and edit history live.
 
-An interface only (no I/O): ``storage.leveldb_docstore`` is the implementation. The web tier
-persists every update through :meth:`DocStore.append` before relaying it, and rebuilds a room's
-document, or its past state for a revert, from :meth:`DocStore.updates`.
+An interface (no I/O) with two implementations: ``storage.leveldb_docstore`` (one process owns a
+directory; the default) and ``storage.sql_docstore`` (the application database, shared by every web
+process). The web tier persists every update through :meth:`DocStore.append` before relaying it,
+and rebuilds a room's document, or its past state for a revert, from :meth:`DocStore.updates`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
+
+from pycrdt import Doc, Text
+
+# The shared text's name in every room's document (the frontend's `ydoc.getText("content")`).
+TEXT_NAME = "content"
+
+
+def load_document(updates: list[bytes]) -> tuple[Doc[Text], Text]:
+    """A fresh document with ``updates`` applied, and its shared text."""
+    doc: Doc[Text] = Doc()
+    text = doc.get(TEXT_NAME, type=Text)
+    for update in updates:
+        doc.apply_update(update)
+    return doc, text
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +56,10 @@ class HistoryRecord:
 class DocStore(Protocol):
     """Durable, append-only storage of rooms' Yjs updates and history records."""
 
+    # Whether other processes append to the same rooms, so a loaded document must catch up
+    # (``updates_after``) before it is read.
+    shared: ClassVar[bool]
+
     async def append(self, room_id: str, update: bytes, *, user_id: str, timestamp_ms: int) -> int:
         """Store one update durably (fsync'd when this returns); return its sequence number.
 
@@ -54,6 +73,14 @@ class DocStore(Protocol):
         With ``until_ms``, only those whose timestamp is ``<= until_ms``: applying them to a fresh
         ``pycrdt.Doc`` gives the document as it was at ``until_ms``, for every ``until_ms`` that
         is the timestamp of a stored history record.
+        """
+        ...
+
+    async def updates_after(self, room_id: str, seq: int) -> list[tuple[int, bytes]]:
+        """``(seq, update)`` of every stored update numbered above ``seq``, in sequence order.
+
+        A compacted update carries the number of the last update it folds in, so a reader that
+        had applied some of those gets some of them again: applying a Yjs update twice is a no-op.
         """
         ...
 
@@ -75,3 +102,9 @@ class DocStore(Protocol):
     async def close(self) -> None:
         """Release the store; no other method may be called afterwards."""
         ...
+
+
+async def document_text(store: DocStore, room_id: str) -> str:
+    """The room's text as stored now (for readers outside the web tier, such as the worker)."""
+    _doc, text = load_document(await store.updates(room_id))
+    return str(text)

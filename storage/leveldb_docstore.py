@@ -13,17 +13,16 @@ the numeric order: updates iterate in sequence order, history records in timesta
 from __future__ import annotations
 
 import asyncio
-import bisect
 import json
 import struct
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import plyvel
-from pycrdt import merge_updates
 
+from storage.compaction import Fold, StoredUpdate, plan_folds
 from storage.docstore import HistoryRecord
 
 MAX_ROOM_ID_CHARS = 64
@@ -58,16 +57,6 @@ class _Stored:
     timestamp_ms: int
     user_id: str
     update: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class _Fold:
-    """A run of consecutive updates to replace by one merged update under the last one's key."""
-
-    seqs: list[int]
-    first_ms: int
-    last_ms: int
-    merged: bytes
 
 
 def _room(room_id: str) -> bytes:
@@ -115,6 +104,9 @@ class LevelDbDocStore:
     of a typing burst is stored a little after the burst's updates and must still find them.
     """
 
+    # One process owns the directory: nobody else appends behind this process's back.
+    shared: ClassVar[bool] = False
+
     def __init__(self, path: Path, *, min_age_ms: int = DEFAULT_MIN_AGE_MS) -> None:
         path.mkdir(parents=True, exist_ok=True)
         try:
@@ -128,7 +120,7 @@ class LevelDbDocStore:
         self._next_seq: dict[str, int] = {}
         self._last_tiebreak = 0
         self._compacting = asyncio.Lock()
-        self._workers: set[asyncio.Future[list[_Fold]]] = set()
+        self._workers: set[asyncio.Future[list[Fold]]] = set()
         self._closed = False
 
     # Updates ----------------------------------------------------------------------------------
@@ -156,6 +148,17 @@ class LevelDbDocStore:
                 stored = _decode(value)
                 if until_ms is None or stored.timestamp_ms <= until_ms:
                     result.append(stored.update)
+        return result
+
+    async def updates_after(self, room_id: str, seq: int) -> list[tuple[int, bytes]]:
+        """``(seq, update)`` of every stored update numbered above ``seq``, in order."""
+        self._check_open()
+        prefix = _UPDATE + _room(room_id)
+        result: list[tuple[int, bytes]] = []
+        # Keys end in digits, and ":" sorts right after "9": the stop bound ends the room's range.
+        with self._db.iterator(start=prefix + _seq(seq + 1), stop=prefix + b":") as items:
+            for key, value in items:
+                result.append((int(key[len(prefix) :]), _decode(value).update))
         return result
 
     def _last_seq(self, prefix: bytes) -> int:
@@ -227,7 +230,7 @@ class LevelDbDocStore:
             batch.write()
             return sum(len(fold.seqs) - 1 for fold in folds)
 
-    def _plan(self, room: bytes, cutoff_ms: int) -> list[_Fold]:
+    def _plan(self, room: bytes, cutoff_ms: int) -> list[Fold]:
         """Runs in a worker thread: what to fold, from one consistent snapshot."""
         history_prefix = _HISTORY + room
         update_prefix = _UPDATE + room
@@ -237,37 +240,15 @@ class LevelDbDocStore:
                 boundaries = [int(key[start : start + _TS_DIGITS]) for key in keys]
             if not boundaries:
                 return []
-            # Updates between two consecutive boundaries (t in (b[k-1], b[k]]) fold together:
-            # every boundary then sees all of a run or none of it, and the merged update carries
-            # the run's largest timestamp, inside the same interval.
-            runs: list[list[tuple[int, _Stored]]] = []
-            run: list[tuple[int, _Stored]] = []
-            run_interval = -1
+            stored: list[StoredUpdate] = []
             with snapshot.iterator(prefix=update_prefix) as items:
                 for key, value in items:
-                    stored = _decode(value)
-                    foldable = stored.timestamp_ms <= min(boundaries[-1], cutoff_ms)
-                    interval = bisect.bisect_left(boundaries, stored.timestamp_ms)
-                    if run and (not foldable or interval != run_interval):
-                        runs.append(run)
-                        run = []
-                    if foldable:
-                        run.append((int(key[len(update_prefix) :]), stored))
-                        run_interval = interval
-            if run:
-                runs.append(run)
-        return [
-            _Fold(
-                seqs=[seq for seq, _ in run],
-                first_ms=min(stored.timestamp_ms for _, stored in run),
-                last_ms=max(stored.timestamp_ms for _, stored in run),
-                merged=merge_updates(*(stored.update for _, stored in run)),
-            )
-            for run in runs
-            if len(run) > 1
-        ]
+                    decoded = _decode(value)
+                    seq = int(key[len(update_prefix) :])
+                    stored.append(StoredUpdate(seq, decoded.timestamp_ms, decoded.update))
+        return plan_folds(boundaries, stored, cutoff_ms)
 
-    def _splits(self, room: bytes, fold: _Fold) -> bool:
+    def _splits(self, room: bytes, fold: Fold) -> bool:
         """Whether a history timestamp T with first_ms <= T < last_ms exists now."""
         prefix = _HISTORY + room
         with self._db.iterator(

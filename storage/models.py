@@ -12,12 +12,15 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -245,3 +248,42 @@ class ChatMessage(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+# Rooms' documents when they live in this database (``PEERPREP_DOCUMENT_STORE=sql``): see
+# ``storage.sql_docstore``. No foreign key to ``rooms``: the store stands on its own.
+class DocHead(Base):
+    """The last sequence number given out in a room; its row also serialises writers."""
+
+    __tablename__ = "doc_heads"
+
+    room_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class DocUpdate(Base):
+    """One Yjs update of a room (or several, merged by compaction), in sequence order."""
+
+    __tablename__ = "doc_updates"
+
+    room_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    timestamp_ms: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[str] = mapped_column(String(64))
+    merged: Mapped[bool] = mapped_column(Boolean, default=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DocHistoryRecord(Base):
+    """One burst of edits as shown in a room's history (JSON as sent to clients)."""
+
+    __tablename__ = "doc_history"
+    __table_args__ = (Index("ix_doc_history_room_time", "room_id", "timestamp_ms", "id"),)
+
+    # SQLite autoincrements only an INTEGER primary key.
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    room_id: Mapped[str] = mapped_column(String(64))
+    timestamp_ms: Mapped[int] = mapped_column(BigInteger)
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -16,7 +16,7 @@ from starlette.types import ASGIApp
 from settings import Settings
 from storage.database import Database
 from storage.docstore import HistoryRecord
-from storage.leveldb_docstore import LevelDbDocStore
+from storage.document_stores import open_doc_store
 from web.auth import Passwords, TokenService
 from web.documents import Documents
 from web.errors import BodySizeLimit, install_error_handlers
@@ -55,9 +55,9 @@ async def _keep_matchmaker_running(orchestrator: Orchestrator) -> None:
 
 
 def open_documents(settings: Settings) -> Documents:
-    """The documents of this process over its LevelDB store (not started yet)."""
+    """The documents of this process over the configured store (not started yet)."""
     return Documents(
-        LevelDbDocStore(settings.resolved_documents_dir),
+        open_doc_store(settings),
         max_update_bytes=settings.max_update_bytes,
         unload_after_seconds=settings.document_unload_seconds,
         burst_idle_seconds=settings.history_burst_idle_seconds,

@@ -17,12 +17,11 @@ from typing import Any
 
 from pycrdt import Doc, Text, TextEvent
 
-from storage.docstore import DocStore, HistoryRecord
+from storage.docstore import DocStore, HistoryRecord, load_document
 from web.text_changes import apply_delta, changes_from_delta, merge_changes
 
 log = logging.getLogger(__name__)
 
-TEXT_NAME = "content"
 HistoryListener = Callable[[str, HistoryRecord], Awaitable[None]]
 
 
@@ -50,16 +49,10 @@ class _Room:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     sockets: int = 0
     idle_since: float = field(default_factory=time.monotonic)
+    # The highest sequence number of the store's updates applied to ``doc``.
+    seq: int = 0
     deltas: list[list[dict[str, Any]]] = field(default_factory=list)
     bursts: dict[str, _Burst] = field(default_factory=dict)
-
-
-def _load(updates: list[bytes]) -> tuple[Doc[Text], Text]:
-    doc: Doc[Text] = Doc()
-    text = doc.get(TEXT_NAME, type=Text)
-    for update in updates:
-        doc.apply_update(update)
-    return doc, text
 
 
 def _minimal_edit(text: Text, current: str, target: str) -> None:
@@ -85,7 +78,12 @@ def _minimal_edit(text: Text, current: str, target: str) -> None:
 
 
 class Documents:
-    """Every active room's document in this web process (one process owns the store)."""
+    """Every active room's document in this web process.
+
+    With a store that other web processes share, a loaded document is a cache of the store: it
+    catches up on the others' updates (by sequence number) before it is read, and whenever the
+    number the store gives a new update shows that others wrote in between.
+    """
 
     def __init__(
         self,
@@ -147,11 +145,11 @@ class Documents:
 
     async def state(self, room_id: str) -> bytes:
         """The whole document as one Yjs v1 update."""
-        room = await self._room(room_id)
+        room = await self._current(room_id)
         return room.doc.get_update()
 
     async def text(self, room_id: str) -> str:
-        room = await self._room(room_id)
+        room = await self._current(room_id)
         return str(room.text)
 
     async def history(self, room_id: str, limit: int) -> list[HistoryRecord]:
@@ -178,22 +176,28 @@ class Documents:
                 raise InvalidUpdate("the update is not a valid Yjs update") from None
             stamp = now_ms()
             try:
-                await self.store.append(room_id, bytes(update), user_id=user_id, timestamp_ms=stamp)
+                seq = await self.store.append(
+                    room_id, bytes(update), user_id=user_id, timestamp_ms=stamp
+                )
             except Exception:
                 # Memory is ahead of the store: forget the room so the next use reloads it.
                 self._rooms.pop(room_id, None)
                 raise
             self._track(room, user_id, before, stamp)
+            if seq != room.seq + 1:
+                await self._catch_up(room)
+            room.seq = max(room.seq, seq)
 
     async def revert(self, room_id: str, user_id: str, timestamp_ms: int) -> bytes:
         """Make the text what it was at ``timestamp_ms``, as a new edit; return the whole state.
 
         Nothing is lost: the revert is itself an update in the history and can be reverted.
         """
-        past, _text = _load(await self.store.updates(room_id, until_ms=timestamp_ms))
-        target = str(past.get(TEXT_NAME, type=Text))
+        _past, past_text = load_document(await self.store.updates(room_id, until_ms=timestamp_ms))
+        target = str(past_text)
         room = await self._room(room_id)
         async with room.lock:
+            await self._catch_up(room)
             before = str(room.text)
             if before == target:
                 return room.doc.get_update()
@@ -203,7 +207,12 @@ class Documents:
                 _minimal_edit(room.text, before, target)
             update = room.doc.get_update(state_before)
             stamp = now_ms()
-            await self.store.append(room_id, update, user_id=user_id, timestamp_ms=stamp)
+            try:
+                seq = await self.store.append(room_id, update, user_id=user_id, timestamp_ms=stamp)
+            except Exception:
+                self._rooms.pop(room_id, None)
+                raise
+            room.seq = max(room.seq, seq)
             self._track(room, user_id, before, stamp)
             # A revert is its own history entry at once, not part of a typing burst.
             await self._close_burst(room, user_id)
@@ -219,12 +228,33 @@ class Documents:
         async with lock:
             room = self._rooms.get(room_id)
             if room is None:
-                doc, text = _load(await self.store.updates(room_id))
-                room = _Room(room_id=room_id, doc=doc, text=text)
+                stored = await self.store.updates_after(room_id, 0)
+                doc, text = load_document([update for _seq, update in stored])
+                room = _Room(
+                    room_id=room_id, doc=doc, text=text, seq=stored[-1][0] if stored else 0
+                )
                 text.observe(functools.partial(self._observe, room))
                 self._rooms[room_id] = room
         self._loading.pop(room_id, None)
         return room
+
+    async def _current(self, room_id: str) -> _Room:
+        """The room's document, with every update the store holds (another process's too)."""
+        room = await self._room(room_id)
+        if self.store.shared:
+            async with room.lock:
+                await self._catch_up(room)
+        return room
+
+    async def _catch_up(self, room: _Room) -> None:
+        """Apply the store's updates this process has not applied yet (call under the lock)."""
+        if not self.store.shared:
+            return
+        for seq, update in await self.store.updates_after(room.room_id, room.seq):
+            room.doc.apply_update(update)
+            room.seq = max(room.seq, seq)
+        # Other users' edits: not part of anyone's history burst here (theirs is in their process).
+        room.deltas.clear()
 
     @staticmethod
     def _observe(room: _Room, event: TextEvent) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
 import signal
@@ -24,7 +25,9 @@ from activities.notify import Notifier
 from settings import Settings
 from storage import migrate
 from storage.database import Database
+from storage.docstore import document_text
 from storage.question_bank import seed
+from storage.sql_docstore import SqlDocStore
 from web.app import create_app, open_documents
 from web.documents import Documents
 from web.sockets.server import create_socket_server, write_only_emitter
@@ -201,7 +204,29 @@ async def run_worker(settings: Settings) -> None:
         else:
             log.warning("PEERPREP_REDIS_URL is not set: this worker cannot reach any client")
             notifier = Notifier(None)
-        worker = build_worker(client, settings.task_queue, database, notifier, settings.failpoints)
-        await _run_until_stopped(stop, None, worker)
+        # A LevelDB folder belongs to the web process: only a shared store can be read here.
+        store = (
+            SqlDocStore(settings.resolved_database_url)
+            if settings.document_store == "sql"
+            else None
+        )
+        if store is None:
+            log.warning(
+                "documents are not shared (PEERPREP_DOCUMENT_STORE is not sql): "
+                "attempts recorded by this worker carry no final code"
+            )
+        worker = build_worker(
+            client,
+            settings.task_queue,
+            database,
+            notifier,
+            settings.failpoints,
+            read_code=None if store is None else functools.partial(document_text, store),
+        )
+        try:
+            await _run_until_stopped(stop, None, worker)
+        finally:
+            if store is not None:
+                await store.close()
     finally:
         await database.dispose()

@@ -1,8 +1,10 @@
-"""The documents layer over a real LevelDB store: unloading, compaction and revert after it."""
+"""The documents layer over real stores: unloading, compaction and revert after it on LevelDB;
+several processes sharing one SQL store (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 from pycrdt import Doc, Text
 
 from storage.leveldb_docstore import LevelDbDocStore
+from storage.sql_docstore import SqlDocStore
 from web.documents import Documents, InvalidUpdate
 
 ROOM = "room-docs"
@@ -97,3 +100,75 @@ async def test_revert_handles_text_beyond_ascii(documents: Documents) -> None:
     await _history_count(documents, wanted=2)
     await documents.revert(ROOM, "u1", first[0])
     assert await documents.text(ROOM) == "héllo 😀 "
+
+
+@pytest.fixture
+async def two_processes(database_url: str) -> AsyncIterator[tuple[Documents, Documents]]:
+    """Two web processes' documents over one shared SQL store (each with its own engine)."""
+    pair = tuple(
+        Documents(SqlDocStore(database_url, min_age_ms=0), burst_idle_seconds=0.05)
+        for _ in range(2)
+    )
+    for docs in pair:
+        await docs.start()
+    yield pair[0], pair[1]
+    for docs in pair:
+        await docs.stop()
+        await docs.store.close()
+
+
+async def test_processes_sharing_a_store_see_each_other_s_edits(
+    two_processes: tuple[Documents, Documents], database_url: str
+) -> None:
+    first, second = two_processes
+    room = f"room-{uuid.uuid4()}"
+    alice, bob = Typist(), Typist()
+    await first.join(room)
+    await second.join(room)
+    # Alternate, each process applying its own user's keystrokes, each peer receiving the
+    # other's as the relay would deliver them.
+    for _ in range(20):
+        update = alice.type(0, "a")
+        await first.apply(room, "alice", update)
+        bob.doc.apply_update(update)
+        update = bob.type(len(str(bob.text)), "b")
+        await second.apply(room, "bob", update)
+        alice.doc.apply_update(update)
+    assert str(alice.text) == str(bob.text)
+    assert await first.text(room) == await second.text(room) == str(alice.text)
+    # A third process (a reconnecting client's) loads the same state from the store.
+    third = Documents(SqlDocStore(database_url, min_age_ms=0))
+    try:
+        assert await third.text(room) == str(alice.text)
+    finally:
+        await third.store.close()
+
+
+async def test_a_revert_in_one_process_takes_the_other_s_edits_into_account(
+    two_processes: tuple[Documents, Documents],
+) -> None:
+    first, second = two_processes
+    room = f"room-{uuid.uuid4()}"
+    typist = Typist()
+    for char in "hello":
+        await first.apply(room, "alice", typist.type(len(str(typist.text)), char))
+    records = await _wait_history(first, room)
+    for char in " world":
+        await second.apply(room, "bob", typist.type(len(str(typist.text)), char))
+    assert await first.text(room) == "hello world"
+
+    state = await first.revert(room, "alice", records[0])
+
+    reverted: Doc[Text] = Doc()
+    reverted.apply_update(state)
+    assert str(reverted.get("content", type=Text)) == "hello"
+    assert await second.text(room) == "hello"
+
+
+async def _wait_history(documents: Documents, room: str) -> list[int]:
+    for _ in range(200):
+        records = await documents.history(room, 50)
+        if records:
+            return [record.timestamp_ms for record in records]
+        await asyncio.sleep(0.02)
+    raise AssertionError("no history record appeared")

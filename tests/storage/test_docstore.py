@@ -1,4 +1,8 @@
-"""The LevelDB document store, on a real LevelDB directory with real pycrdt documents."""
+"""Both document stores, on real LevelDB, SQLite and PostgreSQL, with real pycrdt documents.
+
+Every behaviour of the :class:`DocStore` contract runs against each; the LevelDB-only and
+SQL-only ones follow.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,14 @@ import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import psycopg
 import pytest
 from pycrdt import Doc, Text
 
-from storage.docstore import DocStore, HistoryRecord
+from storage import migrate
+from storage.docstore import DocStore, HistoryRecord, document_text
 from storage.leveldb_docstore import DocStoreLockedError, LevelDbDocStore
+from storage.sql_docstore import SqlDocStore
 
 ROOM = "room-6f1c0d1e-8d4b-4c39-9a51-3f0e2b7c1a90"
 REPO = Path(__file__).resolve().parents[2]
@@ -51,19 +58,69 @@ def old_ms() -> int:
     return int(time.time() * 1000) - 3_600_000
 
 
+Opener = Callable[[], DocStore]
+
+
+def sql_url(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated database of ``kind`` whose document tables are empty."""
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp_path / 'docs.db'}"
+        migrate.upgrade(url)
+        return url
+    url = str(request.getfixturevalue("postgres_url"))
+    migrate.upgrade(url)
+    with psycopg.connect(url) as connection:
+        connection.execute("TRUNCATE doc_heads, doc_updates, doc_history")
+    return url
+
+
+async def openers(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[Opener]:
+    """Opens stores on this test's own storage; each call is a new store (a new process's)."""
+    opened: list[DocStore] = []
+    url = None if kind == "leveldb" else sql_url(kind, request, tmp_path)
+
+    def opener() -> DocStore:
+        store: DocStore = LevelDbDocStore(tmp_path / "docs") if url is None else SqlDocStore(url)
+        opened.append(store)
+        return store
+
+    yield opener
+    for store in opened:
+        await store.close()
+
+
+@pytest.fixture(params=["leveldb", "sqlite", "postgresql"])
+async def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Opener]:
+    async for opener in openers(request.param, request, tmp_path):
+        yield opener
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def open_sql_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Opener]:
+    async for opener in openers(request.param, request, tmp_path):
+        yield opener
+
+
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[LevelDbDocStore]:
+async def store(open_store: Opener) -> DocStore:
+    return open_store()
+
+
+@pytest.fixture
+async def leveldb_store(tmp_path: Path) -> AsyncIterator[LevelDbDocStore]:
     opened = LevelDbDocStore(tmp_path / "docs")
     yield opened
     await opened.close()
 
 
-async def test_the_store_is_a_docstore(store: LevelDbDocStore) -> None:
+async def test_the_store_is_a_docstore(store: DocStore) -> None:
     typed: DocStore = store
     assert await typed.updates(ROOM) == []
 
 
-async def test_appended_updates_rebuild_the_document(store: LevelDbDocStore) -> None:
+async def test_appended_updates_rebuild_the_document(store: DocStore) -> None:
     peer = Peer()
     start = old_ms()
     edits = [
@@ -82,10 +139,9 @@ async def test_appended_updates_rebuild_the_document(store: LevelDbDocStore) -> 
     )
 
 
-async def test_sequence_numbers_increase_and_survive_reopening(tmp_path: Path) -> None:
+async def test_sequence_numbers_increase_and_survive_reopening(open_store: Opener) -> None:
     peer = Peer()
-    path = tmp_path / "docs"
-    first = LevelDbDocStore(path)
+    first = open_store()
     seqs = [
         await first.append(ROOM, peer.type(f"line {i}\n"), user_id="u", timestamp_ms=1_000 + i)
         for i in range(5)
@@ -94,18 +150,16 @@ async def test_sequence_numbers_increase_and_survive_reopening(tmp_path: Path) -
     await first.add_history(ROOM, HistoryRecord("u", 1_004, [{"type": "insert"}]))
     await first.close()
 
-    second = LevelDbDocStore(path)
-    try:
-        assert rebuild(await second.updates(ROOM)) == str(peer.text)
-        assert await second.append(ROOM, peer.type("more"), user_id="u", timestamp_ms=2_000) == 6
-        assert await second.append("room-other", Peer().type("x"), user_id="u", timestamp_ms=1) == 1
-        assert rebuild(await second.updates(ROOM)) == str(peer.text)
-        assert await second.history(ROOM, 10) == [HistoryRecord("u", 1_004, [{"type": "insert"}])]
-    finally:
-        await second.close()
+    second = open_store()
+    assert rebuild(await second.updates(ROOM)) == str(peer.text)
+    assert await second.append(ROOM, peer.type("more"), user_id="u", timestamp_ms=2_000) == 6
+    assert await second.append("room-other", Peer().type("x"), user_id="u", timestamp_ms=1) == 1
+    assert rebuild(await second.updates(ROOM)) == str(peer.text)
+    assert await document_text(second, ROOM) == str(peer.text)
+    assert await second.history(ROOM, 10) == [HistoryRecord("u", 1_004, [{"type": "insert"}])]
 
 
-async def test_until_ms_gives_the_state_at_that_time(store: LevelDbDocStore) -> None:
+async def test_until_ms_gives_the_state_at_that_time(store: DocStore) -> None:
     peer = Peer()
     states: dict[int, str] = {}
     for i, word in enumerate(["alpha ", "beta ", "gamma ", "delta"]):
@@ -121,7 +175,7 @@ async def test_until_ms_gives_the_state_at_that_time(store: LevelDbDocStore) -> 
 
 
 async def test_rooms_are_isolated_even_when_one_id_prefixes_another(
-    store: LevelDbDocStore,
+    store: DocStore,
 ) -> None:
     rooms = ["a", "ab", "a1", "b", "room-1", "room-10"]
     peers = {room: Peer() for room in rooms}
@@ -139,7 +193,7 @@ async def test_rooms_are_isolated_even_when_one_id_prefixes_another(
         ] * 3
 
 
-async def test_room_ids_must_be_1_to_64_characters(store: LevelDbDocStore) -> None:
+async def test_room_ids_must_be_1_to_64_characters(store: DocStore) -> None:
     with pytest.raises(ValueError, match="room id"):
         await store.append("", b"x", user_id="u", timestamp_ms=1)
     with pytest.raises(ValueError, match="room id"):
@@ -147,7 +201,7 @@ async def test_room_ids_must_be_1_to_64_characters(store: LevelDbDocStore) -> No
     assert await store.append("r" * 64, Peer().type("x"), user_id="u", timestamp_ms=1) == 1
 
 
-async def test_history_is_newest_first_with_a_limit(store: LevelDbDocStore) -> None:
+async def test_history_is_newest_first_with_a_limit(store: DocStore) -> None:
     change = {"type": "insert", "line": 1, "col": 1, "snippet": "x"}
     records = [HistoryRecord(f"user-{i}", 5_000 + 10 * i, [change]) for i in range(8)]
     # Stored out of order, and two with one timestamp: they come back by timestamp, then arrival.
@@ -163,9 +217,7 @@ async def test_history_is_newest_first_with_a_limit(store: LevelDbDocStore) -> N
     assert HistoryRecord.from_wire(records[0].to_wire()) == records[0]
 
 
-async def edit_session(
-    store: LevelDbDocStore, start_ms: int, edits: int
-) -> tuple[Peer, dict[int, str]]:
+async def edit_session(store: DocStore, start_ms: int, edits: int) -> tuple[Peer, dict[int, str]]:
     """Two peers editing in turns (inserts and deletes), a history record every few edits.
 
     Returns one peer and the text at each history record's timestamp.
@@ -192,14 +244,14 @@ async def edit_session(
     return alice, at_history
 
 
-async def assert_states(store: LevelDbDocStore, peer: Peer, at_history: dict[int, str]) -> None:
+async def assert_states(store: DocStore, peer: Peer, at_history: dict[int, str]) -> None:
     assert rebuild(await store.updates(ROOM)) == str(peer.text)
     for stamp, text in at_history.items():
         assert rebuild(await store.updates(ROOM, until_ms=stamp)) == text, stamp
 
 
 async def test_compaction_folds_updates_and_keeps_every_history_state(
-    store: LevelDbDocStore,
+    store: DocStore,
 ) -> None:
     peer, at_history = await edit_session(store, old_ms(), 60)
     stored_before = len(await store.updates(ROOM))
@@ -214,8 +266,8 @@ async def test_compaction_folds_updates_and_keeps_every_history_state(
     await assert_states(store, peer, at_history)
 
 
-async def test_compaction_again_right_after_changes_nothing(tmp_path: Path) -> None:
-    store = LevelDbDocStore(tmp_path / "docs")
+async def test_compaction_again_right_after_changes_nothing(open_store: Opener) -> None:
+    store = open_store()
     peer, at_history = await edit_session(store, old_ms(), 40)
     assert await store.compact(ROOM) > 0
     compacted = await store.updates(ROOM)
@@ -224,18 +276,15 @@ async def test_compaction_again_right_after_changes_nothing(tmp_path: Path) -> N
     assert await store.updates(ROOM) == compacted
     await store.close()
 
-    reopened = LevelDbDocStore(tmp_path / "docs")
-    try:
-        assert await reopened.compact(ROOM) == 0
-        await assert_states(reopened, peer, at_history)
-        # The compacted keys kept the last sequence number of each run: numbering goes on.
-        assert await reopened.append(ROOM, peer.type("!"), user_id="u", timestamp_ms=1) == 41
-    finally:
-        await reopened.close()
+    reopened = open_store()
+    assert await reopened.compact(ROOM) == 0
+    await assert_states(reopened, peer, at_history)
+    # The compacted keys kept the last sequence number of each run: numbering goes on.
+    assert await reopened.append(ROOM, peer.type("!"), user_id="u", timestamp_ms=1) == 41
 
 
 async def test_compaction_leaves_recent_updates_and_rooms_without_history_raw(
-    store: LevelDbDocStore,
+    store: DocStore,
 ) -> None:
     peer = Peer()
     now = int(time.time() * 1000)
@@ -251,7 +300,7 @@ async def test_compaction_leaves_recent_updates_and_rooms_without_history_raw(
     assert len(await store.updates("room-no-history")) == 5
 
 
-async def test_compaction_runs_while_appends_continue(store: LevelDbDocStore) -> None:
+async def test_compaction_runs_while_appends_continue(store: DocStore) -> None:
     peer, at_history = await edit_session(store, old_ms(), 150)
     stored_before = len(await store.updates(ROOM))
 
@@ -274,15 +323,17 @@ async def test_compaction_runs_while_appends_continue(store: LevelDbDocStore) ->
 
 
 async def test_a_second_store_on_an_open_directory_fails_clearly(
-    store: LevelDbDocStore,
+    leveldb_store: LevelDbDocStore,
 ) -> None:
     with pytest.raises(DocStoreLockedError, match="already open"):
-        LevelDbDocStore(store.path)
+        LevelDbDocStore(leveldb_store.path)
     # The first store is unharmed.
-    assert await store.append(ROOM, Peer().type("x"), user_id="u", timestamp_ms=1) == 1
+    assert await leveldb_store.append(ROOM, Peer().type("x"), user_id="u", timestamp_ms=1) == 1
 
 
-async def test_another_process_cannot_open_the_directory(store: LevelDbDocStore) -> None:
+async def test_another_process_cannot_open_the_directory(
+    leveldb_store: LevelDbDocStore,
+) -> None:
     code = (
         "import sys\n"
         "from pathlib import Path\n"
@@ -297,7 +348,7 @@ async def test_another_process_cannot_open_the_directory(store: LevelDbDocStore)
         sys.executable,
         "-c",
         code,
-        str(store.path),
+        str(leveldb_store.path),
         cwd=REPO,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -307,11 +358,83 @@ async def test_another_process_cannot_open_the_directory(store: LevelDbDocStore)
     assert "already open in another process" in stdout.decode()
 
 
-async def test_a_closed_store_refuses_work(tmp_path: Path) -> None:
-    store = LevelDbDocStore(tmp_path / "docs")
+async def test_a_closed_store_refuses_work(open_store: Opener) -> None:
+    store = open_store()
     await store.close()
     await store.close()
     with pytest.raises(RuntimeError, match="closed"):
         await store.append(ROOM, b"x", user_id="u", timestamp_ms=1)
-    # Closing released the directory.
-    await LevelDbDocStore(tmp_path / "docs").close()
+    # Closing released what it held: another store opens on the same storage.
+    other = open_store()
+    assert await other.updates(ROOM) == []
+
+
+async def test_updates_after_returns_what_a_reader_has_not_seen(store: DocStore) -> None:
+    peer = Peer()
+    edits = [peer.type(f"{i} ") for i in range(6)]
+    for i, update in enumerate(edits):
+        await store.append(ROOM, update, user_id="u", timestamp_ms=old_ms() + i)
+    await store.append("room-other", Peer().type("x"), user_id="u", timestamp_ms=1)
+
+    assert await store.updates_after(ROOM, 0) == list(enumerate(edits, start=1))
+    assert await store.updates_after(ROOM, 4) == [(5, edits[4]), (6, edits[5])]
+    assert await store.updates_after(ROOM, 6) == []
+    assert await store.updates_after("room-none", 0) == []
+
+
+async def test_a_reader_catching_up_after_compaction_gets_the_same_text(store: DocStore) -> None:
+    peer, _at_history = await edit_session(store, old_ms(), 40)
+    reader = Peer()
+    seen = 0
+    for seq, update in await store.updates_after(ROOM, 0):
+        if seq <= 20:
+            reader.receive(update)
+            seen = seq
+    assert await store.compact(ROOM) > 0
+    # Compacted updates carry the number of the last update they fold in: some come back
+    # again, and applying them twice changes nothing.
+    for _seq, update in await store.updates_after(ROOM, seen):
+        reader.receive(update)
+    assert str(reader.text) == str(peer.text)
+
+
+async def test_stores_sharing_storage_number_a_room_s_updates_without_gaps(
+    open_sql_store: Opener,
+) -> None:
+    stores = [open_sql_store(), open_sql_store(), open_sql_store()]
+    peers = [Peer() for _ in stores]
+
+    async def typing(index: int) -> list[int]:
+        return [
+            await stores[index].append(
+                ROOM, peers[index].type(f"<{index}:{i}>"), user_id=f"u{index}", timestamp_ms=i
+            )
+            for i in range(30)
+        ]
+
+    numbers = await asyncio.gather(*(typing(index) for index in range(len(stores))))
+    assert sorted(n for batch in numbers for n in batch) == list(range(1, 91))
+    for batch in numbers:
+        assert batch == sorted(batch)
+    text = await document_text(stores[0], ROOM)
+    for index in range(len(stores)):
+        for i in range(30):
+            assert f"<{index}:{i}>" in text
+
+
+async def test_two_processes_compacting_one_room_at_once_lose_nothing(
+    open_sql_store: Opener,
+) -> None:
+    first, second = open_sql_store(), open_sql_store()
+    peer, at_history = await edit_session(first, old_ms(), 120)
+
+    async def keep_typing() -> None:
+        for i in range(30):
+            now = int(time.time() * 1000)
+            await second.append(ROOM, peer.type(f"[{i}]"), user_id="u", timestamp_ms=now)
+            await asyncio.sleep(0)
+
+    folded = await asyncio.gather(first.compact(ROOM), second.compact(ROOM), keep_typing())
+    assert folded[0] + folded[1] > 0
+    await assert_states(first, peer, at_history)
+    await assert_states(second, peer, at_history)

@@ -1,0 +1,15 @@
+"""Opening the configured document store (``PEERPREP_DOCUMENT_STORE``)."""
+
+from __future__ import annotations
+
+from settings import Settings
+from storage.docstore import DocStore
+from storage.leveldb_docstore import LevelDbDocStore
+from storage.sql_docstore import SqlDocStore
+
+
+def open_doc_store(settings: Settings) -> DocStore:
+    """The store this process's documents live in; the caller closes it."""
+    if settings.document_store == "sql":
+        return SqlDocStore(settings.resolved_database_url)
+    return LevelDbDocStore(settings.resolved_documents_dir)
