@@ -1,0 +1,171 @@
+"""Two web processes and a worker, linked by real Redis, on real PostgreSQL and Temporal.
+
+Students connected to different web processes are matched, edit one document, chat and pick a
+language together; one web process is killed mid-session and the reconnecting client loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+import redis
+
+from tests.cluster import Cluster, Process
+from tests.conftest import POSTGRES_ADMIN_URL, unavailable
+from tests.socket_peer import SocketPeer
+from tests.web.test_collab import Editor
+from web.awareness import removal
+from workers.temporal_server import DevServer
+from workflows.events import COLLAB_NAMESPACE, MATCHING_NAMESPACE
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+WITHIN = 30.0
+
+
+@pytest.fixture
+def cluster_database() -> Iterator[str]:
+    """A brand-new PostgreSQL database of the cluster's own."""
+    name = f"peerprep_cluster_{secrets.token_hex(4)}"
+    try:
+        admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5)
+    except psycopg.Error as error:
+        unavailable("PostgreSQL", error)
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def cluster(tmp_path: Path, cluster_database: str, temporal_server: DevServer) -> Iterator[Cluster]:
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        unavailable("Redis", error)
+    running = Cluster(
+        directory=tmp_path,
+        database_url=cluster_database,
+        redis_url=REDIS_URL,
+        temporal_address=temporal_server.address,
+        tag=uuid.uuid4().hex[:10],
+    )
+    running.migrate()
+    yield running
+    running.cleanup()
+
+
+@pytest.fixture
+async def sockets() -> AsyncIterator[list[SocketPeer]]:
+    made: list[SocketPeer] = []
+    yield made
+    for peer in made:
+        await peer.disconnect()
+
+
+async def signup(web: Process, name: str) -> tuple[str, str]:
+    async with httpx.AsyncClient(base_url=web.base_url) as http:
+        response = await http.post(
+            "/auth/signup",
+            json={"email": f"{name}@example.com", "password": "long-enough-1", "username": name},
+        )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    return body["user"]["user_id"], body["access_token"]
+
+
+async def open_editor(web: Process, token: str, room: str, sockets: list[SocketPeer]) -> Editor:
+    peer = SocketPeer(web.base_url, COLLAB_NAMESPACE)
+    sockets.append(peer)
+    await peer.connect({"token": token, "sessionId": room})
+    await peer.wait_for("collab:chat:history", within=WITHIN)
+    editor = Editor(peer)
+    editor.catch_up()
+    return editor
+
+
+async def until(check: object, what: str, within: float = WITHIN) -> None:
+    assert callable(check)
+    deadline = asyncio.get_running_loop().time() + within
+    while not check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+def text_of(editor: Editor) -> str:
+    editor.catch_up()
+    return str(editor.text)
+
+
+@pytest.mark.slow
+async def test_students_on_different_web_processes_work_together_and_survive_a_crash(
+    cluster: Cluster, sockets: list[SocketPeer]
+) -> None:
+    first, second = cluster.start_web(), cluster.start_web()
+    cluster.start_worker()
+    ann_id, ann_token = await signup(first, f"ann{cluster.tag[:6]}")
+    ben_id, ben_token = await signup(second, f"ben{cluster.tag[:6]}")
+
+    # Matched while connected to different processes: the worker's emits cross Redis to both.
+    matching = []
+    for web, user_id, token in ((first, ann_id, ann_token), (second, ben_id, ben_token)):
+        peer = SocketPeer(web.base_url, MATCHING_NAMESPACE)
+        sockets.append(peer)
+        await peer.connect({"token": token})
+        await peer.emit("join-queue", {"userId": user_id, "difficulty": "easy", "topics": ["Math"]})
+        matching.append(peer)
+    ann_match = await matching[0].wait_for("matched", within=WITHIN)
+    ben_match = await matching[1].wait_for("matched", within=WITHIN)
+    assert ann_match["roomId"] == ben_match["roomId"]
+    assert ann_match["matchedUserId"] == ben_id
+    assert ben_match["matchedUserId"] == ann_id
+    room = ann_match["roomId"]
+
+    ann = await open_editor(first, ann_token, room, sockets)
+    ben = await open_editor(second, ben_token, room, sockets)
+
+    # Edits, chat, language and awareness reach the other process's client.
+    for i in range(15):
+        await ann.type(0, f"a{i};")
+        await ben.type(len(str(ben.text)), f"b{i};")
+    await until(lambda: text_of(ann) == text_of(ben) and "a14;" in text_of(ben), "convergence")
+    assert all(f"a{i};" in text_of(ann) and f"b{i};" in text_of(ann) for i in range(15))
+    await ann.peer.emit("collab:chat:send", {"text": "hello from process one"})
+    chat = await ben.peer.wait_for("collab:chat", within=WITHIN)
+    assert chat["text"] == "hello from process one"
+    await ben.peer.emit("collab:language:set", {"language": "java"})
+    await ann.peer.wait_for("collab:language", lambda data: data["language"] == "java", WITHIN)
+    cursor = removal({4242: 6})[:-5] + b"\x02{}"  # a cursor state: clock 7, state "{}"
+    await ann.peer.emit("collab:awareness", cursor)
+    assert await ben.peer.wait_for("collab:awareness", within=WITHIN) == cursor
+
+    # Ben keeps typing on the second process; everything Ann received was acknowledged by it.
+    for i in range(10):
+        await ben.type(len(str(ben.text)), f"late{i};")
+    await until(lambda: "late9;" in text_of(ann), "ben's late edits to reach ann")
+    seen_by_ann = text_of(ann)
+    second.kill()
+
+    # Ben reconnects to the surviving process: the document has everything, chat and language.
+    ben_again = await open_editor(first, ben_token, room, sockets)
+    assert text_of(ben_again) == seen_by_ann
+    history = ben_again.peer.events("collab:chat:history")[-1]
+    assert [line["text"] for line in history] == ["hello from process one"]
+    assert ben_again.peer.events("collab:language") == [{"language": "java"}]
+    # Each of the 40 updates was stored exactly once, by the process that received it.
+    with psycopg.connect(cluster.database_url) as connection:
+        stored = connection.execute(
+            "SELECT count(*), max(seq) FROM doc_updates WHERE room_id = %s", (room,)
+        ).fetchone()
+    assert stored == (40, 40)
+    # And the two carry on together on one process.
+    await ben_again.type(0, "again;")
+    await until(lambda: text_of(ann).startswith("again;"), "an edit after the crash")
