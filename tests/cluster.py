@@ -75,6 +75,7 @@ class Cluster:
     redis_url: str
     temporal_address: str
     tag: str
+    settings: dict[str, str] = field(default_factory=dict)
     webs: list[Process] = field(default_factory=list)
     worker: Process | None = None
 
@@ -90,6 +91,7 @@ class Cluster:
             PEERPREP_MATCHMAKER_ID=f"matchmaker-{self.tag}",
             PEERPREP_MATCH_TIMEOUT_SECONDS="60",
             PEERPREP_SESSION_IDLE_SECONDS="120",
+            **self.settings,
             **extra,
         )
 

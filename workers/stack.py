@@ -30,6 +30,7 @@ from storage.question_bank import seed
 from storage.sql_docstore import SqlDocStore
 from web.app import create_app, open_documents
 from web.documents import Documents
+from web.draining import send_clients_elsewhere
 from web.sockets.server import create_socket_server, write_only_emitter
 from workers.temporal_server import DevServer
 from workers.temporal_setup import ensure_search_attributes
@@ -77,9 +78,17 @@ def _stop_event() -> asyncio.Event:
 
 
 async def _run_until_stopped(
-    stop: asyncio.Event, web: uvicorn.Server | None, worker: Worker | None
+    stop: asyncio.Event,
+    web: uvicorn.Server | None,
+    worker: Worker | None,
+    sio: socketio.AsyncServer | None = None,
 ) -> None:
-    """Run the web server and/or worker until a signal or until either one ends."""
+    """Run the web server and/or worker until a signal or until either one ends.
+
+    Then, in order: the web tier's clients are told to reconnect elsewhere (``sio``), the web
+    server stops accepting and closes (its lifespan flushes the documents), and the worker
+    finishes its in-flight activities within its graceful shutdown timeout.
+    """
     tasks: dict[asyncio.Task[Any], str] = {asyncio.create_task(stop.wait()): "signal"}
     if web is not None:
         tasks[asyncio.create_task(web.serve())] = "web"
@@ -90,6 +99,11 @@ async def _run_until_stopped(
         if tasks[task] != "signal" and not task.cancelled() and task.exception() is not None:
             log.error("%s stopped with an error", tasks[task], exc_info=task.exception())
     log.info("shutting down")
+    if sio is not None and web is not None and web.started:
+        try:
+            await send_clients_elsewhere(sio)
+        except Exception:
+            log.exception("could not send the clients elsewhere")
     if web is not None:
         web.should_exit = True
     if worker is not None and worker.is_running:
@@ -173,7 +187,7 @@ async def run_up(settings: Settings) -> None:
         )
         web = _web_server(settings, sio, documents)
         announce = asyncio.create_task(_announce_when_ready(settings, web, dev))
-        await _run_until_stopped(stop, web, worker)
+        await _run_until_stopped(stop, web, worker, sio)
         announce.cancel()
     finally:
         for documents in stack_resources:
@@ -187,9 +201,10 @@ async def run_up(settings: Settings) -> None:
 async def run_web(settings: Settings) -> None:
     """The web tier alone (REST and sockets), against an external Temporal."""
     stop = _stop_event()
-    web = _web_server(settings)
+    sio = create_socket_server(settings)
+    web = _web_server(settings, sio)
     announce = asyncio.create_task(_announce_when_ready(settings, web, None))
-    await _run_until_stopped(stop, web, None)
+    await _run_until_stopped(stop, web, None, sio)
     announce.cancel()
 
 

@@ -67,6 +67,9 @@ COLLAB_ENDED = "collab:ended"
 COLLAB_COMPLETED = "collab:completed"
 COLLAB_LEFT = "collab:left"
 
+# Both namespaces, server → client: this web process is stopping; reconnect (to another one).
+SERVER_SHUTDOWN = "server:shutdown"
+
 
 def collab_room(room_id: str) -> str:
     """The Socket.IO room of one collaboration room's sockets."""

@@ -169,3 +169,69 @@ async def test_students_on_different_web_processes_work_together_and_survive_a_c
     # And the two carry on together on one process.
     await ben_again.type(0, "again;")
     await until(lambda: text_of(ann).startswith("again;"), "an edit after the crash")
+
+
+async def matched_pair(
+    cluster: Cluster, webs: tuple[Process, Process], sockets: list[SocketPeer]
+) -> tuple[str, tuple[str, str], tuple[str, str]]:
+    """Two new students, each connected to one of ``webs``, matched: (room, ann, ben)."""
+    ann = await signup(webs[0], f"ann{uuid.uuid4().hex[:8]}")
+    ben = await signup(webs[1], f"ben{uuid.uuid4().hex[:8]}")
+    matching = []
+    for web, (user_id, token) in zip(webs, (ann, ben), strict=True):
+        peer = SocketPeer(web.base_url, MATCHING_NAMESPACE)
+        sockets.append(peer)
+        await peer.connect({"token": token})
+        await peer.emit("join-queue", {"userId": user_id, "difficulty": "easy", "topics": ["Math"]})
+        matching.append(peer)
+    room = (await matching[0].wait_for("matched", within=WITHIN))["roomId"]
+    await matching[1].wait_for("matched", within=WITHIN)
+    return room, ann, ben
+
+
+@pytest.mark.slow
+async def test_sigterm_sends_a_web_process_s_clients_elsewhere_and_flushes_its_documents(
+    cluster: Cluster, sockets: list[SocketPeer]
+) -> None:
+    # Typing bursts stay open long past the SIGTERM: only the shutdown can close them.
+    cluster.settings.update(
+        PEERPREP_HISTORY_BURST_IDLE_SECONDS="60", PEERPREP_HISTORY_BURST_MAX_SECONDS="120"
+    )
+    leaving, staying = cluster.start_web(), cluster.start_web()
+    cluster.start_worker()
+    room, (ann_id, ann_token), (_ben_id, ben_token) = await matched_pair(
+        cluster, (leaving, staying), sockets
+    )
+    ann = await open_editor(leaving, ann_token, room, sockets)
+    ben = await open_editor(staying, ben_token, room, sockets)
+    for char in "print(1)":
+        await ann.type(len(str(ann.text)), char)
+    await until(lambda: text_of(ben) == "print(1)", "ann's typing to reach ben")
+
+    # In a thread: this loop must go on serving the clients while the process stops.
+    assert await asyncio.to_thread(leaving.terminate) == 0
+
+    # Ann was told to reconnect, and her connection was closed (not refused: she may come back).
+    notice = await ann.peer.wait_for("server:shutdown", within=WITHIN)
+    assert notice["reconnect"] is True
+    await until(lambda: not ann.peer.client.connected, "ann's socket to be closed")
+    # Her open burst was stored on the way out, and the session saw her go.
+    await ben.peer.emit("collab:history:get", {"limit": 10})
+    served = await ben.peer.wait_for("collab:history", within=WITHIN)
+    assert [entry["userId"] for entry in served] == [ann_id]
+    async with httpx.AsyncClient(base_url=staying.base_url) as http:
+
+        async def ann_connected() -> bool:
+            response = await http.get(
+                f"/sessions/{room}", headers={"Authorization": f"Bearer {ben_token}"}
+            )
+            return ann_id in response.json()["connected"]
+
+        for _ in range(200):
+            if not await ann_connected():
+                break
+            await asyncio.sleep(0.05)
+        assert not await ann_connected()
+    # Reconnecting to the process that stayed, she finds her text.
+    again = await open_editor(staying, ann_token, room, sockets)
+    assert text_of(again) == "print(1)"
