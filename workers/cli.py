@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -73,11 +73,22 @@ def _settings(**overrides: Any) -> Settings:
 
 
 def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    # uvloop when the platform has it: the hot paths (a keystroke's relay, a match's events) are
+    # socket I/O on this loop. uvicorn would pick it too, but here we own the loop, not uvicorn.
     try:
-        return asyncio.run(coroutine)
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            return runner.run(coroutine)
     except SettingsError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    try:
+        import uvloop
+    except ImportError:  # not built for every platform; the standard loop does the same work
+        return None
+    return uvloop.new_event_loop
 
 
 @app.command()
