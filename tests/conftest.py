@@ -30,8 +30,8 @@ from storage.question_bank import seed
 from tests.live_stack import LiveStack
 from tests.socket_peer import SocketPeer
 from web.app import create_app
+from web.temporal_setup import ensure_search_attributes
 from workers.temporal_server import DevServer, free_port
-from workers.temporal_setup import ensure_search_attributes
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "PEERPREP_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"

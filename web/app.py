@@ -26,6 +26,7 @@ from web.sockets.collab import CollabNamespace
 from web.sockets.matching import MatchingNamespace
 from web.sockets.server import create_socket_server
 from web.state import AppState
+from web.temporal_setup import ensure_search_attributes
 from workflows.events import (
     COLLAB_HISTORY_NEW,
     COLLAB_NAMESPACE,
@@ -43,10 +44,13 @@ DESCRIPTION = (
 MATCHMAKER_RETRY_SECONDS = 2.0
 
 
-async def _keep_matchmaker_running(orchestrator: Orchestrator) -> None:
-    """Start (or reconfigure) the matchmaker, retrying while Temporal is not reachable yet."""
+async def _keep_matchmaker_running(orchestrator: Orchestrator, namespace: str) -> None:
+    """Register the search attributes and start (or reconfigure) the matchmaker, retrying while
+    Temporal is not reachable yet. Every web process does it: the first to start may come up
+    before any worker, and a join-queue carries the attributes."""
     while True:
         try:
+            await ensure_search_attributes(orchestrator.client, namespace)
             await orchestrator.ensure_matchmaker()
             return
         except Exception as error:
@@ -110,7 +114,9 @@ def create_app(
         )
         app.state.peerprep = state
         state_holder.append(state)
-        starter = asyncio.create_task(_keep_matchmaker_running(orchestrator))
+        starter = asyncio.create_task(
+            _keep_matchmaker_running(orchestrator, settings.temporal_namespace)
+        )
         try:
             yield
         finally:

@@ -32,11 +32,13 @@ from web.app import create_app, open_documents
 from web.documents import Documents
 from web.draining import send_clients_elsewhere
 from web.sockets.server import create_socket_server, write_only_emitter
+from web.temporal_setup import ensure_search_attributes
 from workers.temporal_server import DevServer
-from workers.temporal_setup import ensure_search_attributes
 from workers.worker import build_worker
 
 log = logging.getLogger("peerprep")
+# How long a stopping web process waits for its clients to take the reconnect notice.
+DRAIN_SECONDS = 2.0
 
 
 class EmbeddedServer(uvicorn.Server):
@@ -101,7 +103,11 @@ async def _run_until_stopped(
     log.info("shutting down")
     if sio is not None and web is not None and web.started:
         try:
-            await send_clients_elsewhere(sio)
+            # Bounded: a long-polling client that stopped polling never takes its notice.
+            async with asyncio.timeout(DRAIN_SECONDS):
+                await send_clients_elsewhere(sio)
+        except TimeoutError:
+            log.warning("some clients did not take the shutdown notice in %ss", DRAIN_SECONDS)
         except Exception:
             log.exception("could not send the clients elsewhere")
     if web is not None:

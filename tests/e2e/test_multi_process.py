@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -208,8 +209,17 @@ async def test_sigterm_sends_a_web_process_s_clients_elsewhere_and_flushes_its_d
         await ann.type(len(str(ann.text)), char)
     await until(lambda: text_of(ben) == "print(1)", "ann's typing to reach ben")
 
+    # A long-polling client that opened its session and then went quiet: it must not hold the
+    # shutdown up (it never takes the notice).
+    async with httpx.AsyncClient(base_url=leaving.base_url) as http:
+        handshake = await http.get("/socket.io/", params={"EIO": "4", "transport": "polling"})
+        assert handshake.status_code == 200
+        assert '"sid"' in handshake.text
+
     # In a thread: this loop must go on serving the clients while the process stops.
+    started = time.monotonic()
     assert await asyncio.to_thread(leaving.terminate) == 0
+    assert time.monotonic() - started < 8.0
 
     # Ann was told to reconnect, and her connection was closed (not refused: she may come back).
     notice = await ann.peer.wait_for("server:shutdown", within=WITHIN)
