@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     data_dir: Path = Path(".peerprep")
     log_level: str = "info"
+    # "json": one JSON object per line (timestamp, level, logger, message, ids), for collectors.
+    log_format: Literal["text", "json"] = "text"
+    # Where ``peerprep worker`` serves /metrics (its own and the Temporal SDK's); unset: nowhere.
+    # The web tier serves its metrics at /metrics on its own port.
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
 
     database_url: str | None = None
     redis_url: str | None = None

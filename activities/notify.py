@@ -11,9 +11,15 @@ from typing import Any, Protocol
 
 from temporalio import activity
 
+from workflows.events import COLLAB_ENDED, MATCH_TIMEOUT, MATCHED, collab_room, user_room
 from workflows.match_messages import NOTIFY, Emit, EmitBatch
 
 log = logging.getLogger(__name__)
+
+# The events that end something get one log line each, with the ids they concern.
+_OUTCOMES = {MATCHED: "matched", MATCH_TIMEOUT: "match timed out", COLLAB_ENDED: "session ended"}
+_USER_ROOM = user_room("")
+_COLLAB_ROOM = collab_room("")
 
 
 class Emitter(Protocol):
@@ -31,6 +37,8 @@ class Notifier:
         self._emitter = emitter
 
     async def send(self, emits: list[Emit]) -> None:
+        for emit in emits:
+            _log_outcome(emit)
         if self._emitter is None:
             log.warning("no Socket.IO emitter configured; dropped %d events", len(emits))
             return
@@ -48,3 +56,23 @@ class NotifyActivities:
     async def notify(self, batch: EmitBatch) -> None:
         """Emit a batch of events; clients tolerate a repeat, so a retry is harmless."""
         await self._notifier.send(batch.emits)
+
+
+def _log_outcome(emit: Emit) -> None:
+    message = _OUTCOMES.get(emit.event)
+    if message is None:
+        return
+    fields: dict[str, Any] = {}
+    if activity.in_activity():
+        fields["workflow_id"] = activity.info().workflow_id
+    if emit.room.startswith(_USER_ROOM):
+        fields["user_id"] = emit.room.removeprefix(_USER_ROOM)
+    room_id = emit.data.get("roomId") or (
+        emit.room.removeprefix(_COLLAB_ROOM) if emit.room.startswith(_COLLAB_ROOM) else None
+    )
+    if room_id:
+        fields["room_id"] = room_id
+    for key, field in (("matchedUserId", "partner_id"), ("reason", "reason")):
+        if key in emit.data:
+            fields[field] = emit.data[key]
+    log.info(message, extra=fields)

@@ -20,7 +20,7 @@ from storage.document_stores import open_doc_store
 from web.auth import Passwords, TokenService
 from web.documents import Documents
 from web.errors import BodySizeLimit, install_error_handlers
-from web.http import attempts, auth, health, profile, questions, ranking, sessions
+from web.http import attempts, auth, health, metrics, profile, questions, ranking, sessions
 from web.orchestration import Orchestrator
 from web.sockets.collab import CollabNamespace
 from web.sockets.matching import MatchingNamespace
@@ -131,7 +131,7 @@ def create_app(
 
     api.router.lifespan_context = lifespan
     install_error_handlers(api)
-    for module in (auth, questions, attempts, profile, ranking, sessions, health):
+    for module in (auth, questions, attempts, profile, ranking, sessions, health, metrics):
         api.include_router(module.router)
     origins = settings.allowed_origins
     if origins:
@@ -142,6 +142,7 @@ def create_app(
             allow_headers=["Authorization", "Content-Type"],
         )
     api.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    api.add_middleware(metrics.ServerErrorCounter)
     sockets.register_namespace(MatchingNamespace(MATCHING_NAMESPACE, current_state))
     sockets.register_namespace(CollabNamespace(COLLAB_NAMESPACE, current_state))
     app: ASGIApp = socketio.ASGIApp(sockets, other_asgi_app=api)

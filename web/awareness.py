@@ -33,11 +33,16 @@ def read_clients(update: bytes) -> dict[int, int]:
 
 
 def removal(clients: dict[int, int]) -> bytes:
-    """An awareness update that marks ``clients`` as gone (state null, clock one ahead)."""
+    """An awareness update that marks ``clients`` as gone: state null at the clock last seen.
+
+    The same clock, as y-protocols' own ``removeAwarenessStates`` encodes other clients: peers
+    accept a null state at an equal clock, and a client that comes back needs only one newer
+    clock to be seen again (one ahead here would make peers ignore its next state too).
+    """
     encoder = Encoder()
     encoder.write_var_uint(len(clients))
     for client, clock in clients.items():
         encoder.write_var_uint(client)
-        encoder.write_var_uint(clock + 1)
+        encoder.write_var_uint(clock)
         encoder.write_var_string("null")
     return encoder.to_bytes()

@@ -18,6 +18,7 @@ from typing import Any
 from pycrdt import Doc, Text, TextEvent
 
 from storage.docstore import DocStore, HistoryRecord, load_document
+from web import metrics
 from web.text_changes import apply_delta, changes_from_delta, merge_changes
 
 log = logging.getLogger(__name__)
@@ -176,9 +177,10 @@ class Documents:
                 raise InvalidUpdate("the update is not a valid Yjs update") from None
             stamp = now_ms()
             try:
-                seq = await self.store.append(
-                    room_id, bytes(update), user_id=user_id, timestamp_ms=stamp
-                )
+                with metrics.persisting(metrics.UPDATE):
+                    seq = await self.store.append(
+                        room_id, bytes(update), user_id=user_id, timestamp_ms=stamp
+                    )
             except Exception:
                 # Memory is ahead of the store: forget the room so the next use reloads it.
                 self._rooms.pop(room_id, None)
@@ -208,7 +210,10 @@ class Documents:
             update = room.doc.get_update(state_before)
             stamp = now_ms()
             try:
-                seq = await self.store.append(room_id, update, user_id=user_id, timestamp_ms=stamp)
+                with metrics.persisting(metrics.REVERT):
+                    seq = await self.store.append(
+                        room_id, update, user_id=user_id, timestamp_ms=stamp
+                    )
             except Exception:
                 self._rooms.pop(room_id, None)
                 raise
@@ -296,7 +301,8 @@ class Documents:
             user_id=user_id, timestamp_ms=burst.last_ms, changes=merge_changes(burst.changes)
         )
         try:
-            await self.store.add_history(room.room_id, record)
+            with metrics.persisting(metrics.HISTORY):
+                await self.store.add_history(room.room_id, record)
         except Exception:
             log.exception("could not store a history record of %s", room.room_id)
             return

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +18,11 @@ from temporalio.client import (
     WorkflowHandle,
     WorkflowUpdateFailedError,
 )
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.common import (
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
 from temporalio.service import RPCError, RPCStatusCode
 
 from settings import Settings
@@ -78,6 +83,21 @@ class MatchingConfig:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class RequestStart:
+    """How a match request is started: its id, queue, input, search attributes and memo.
+
+    Built in one place (:meth:`Orchestrator.request_start`) for the web tier's joins and for
+    ``peerprep ops retry``, so every request is found in the Temporal UI the same way.
+    """
+
+    workflow_id: str
+    task_queue: str
+    request: MatchRequestInput
+    search_attributes: TypedSearchAttributes
+    memo: dict[str, Any] = field(default_factory=dict)
+
+
 log = logging.getLogger(__name__)
 UPDATE_TIMEOUT = timedelta(seconds=2)
 MAX_UPDATES_IN_FLIGHT = 4
@@ -133,11 +153,21 @@ class Orchestrator:
             MatchRequestWorkflow.run, ids.match_request_id(user_id)
         )
 
-    async def join_queue(
-        self, user_id: str, username: str, criteria: Criteria, socket_id: str
-    ) -> None:
-        """Start the user's request, or hand new criteria to the live one (never a twin), and put
-        it in the matchmaker's pool directly: the pool answers with joined-queue, then matched."""
+    def request_start(
+        self,
+        user_id: str,
+        username: str,
+        criteria: Criteria,
+        *,
+        enqueued_by_web: bool,
+        sockets: Sequence[str] = (),
+        memo: Mapping[str, Any] | None = None,
+    ) -> RequestStart:
+        """A new request for the user, on the current settings' queue, matchmaker and timeouts.
+
+        ``enqueued_by_web=False`` lets the workflow put itself in the pool; ``sockets`` are the
+        user's sockets it should count as connected; ``memo`` adds to the standard memo.
+        """
         request = MatchRequestInput(
             user_id=user_id,
             username=username,
@@ -145,20 +175,57 @@ class Orchestrator:
             matchmaker_id=self.matching.matchmaker_id,
             timeout_seconds=self.matching.timeout_seconds,
             disconnect_grace_seconds=self.matching.disconnect_grace_seconds,
-            enqueued_by_web=True,
+            sockets=list(sockets),
+            enqueued_by_web=enqueued_by_web,
         )
-        handle = await self.client.start_workflow(
-            MatchRequestWorkflow.run,
-            request,
-            id=ids.match_request_id(user_id),
+        return RequestStart(
+            workflow_id=ids.match_request_id(user_id),
             task_queue=self.task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-            start_signal="join",
-            start_signal_args=[Join(criteria, socket_id, enqueued_by_web=True)],
+            request=request,
             search_attributes=attrs.request_attributes(
                 user_id, criteria.difficulty, criteria.topics
             ),
-            memo={"user": username, "difficulty": criteria.difficulty, "topics": criteria.topics},
+            memo={
+                "user": username,
+                "difficulty": criteria.difficulty,
+                "topics": criteria.topics,
+                **(memo or {}),
+            },
+        )
+
+    async def start_request(
+        self, start: RequestStart, join: Join | None = None
+    ) -> WorkflowHandle[MatchRequestWorkflow, MatchResult]:
+        """Start a request. With ``join``, a live request of the user gets the join instead (one
+        request per user, never a twin); without it, a live request makes this raise
+        :class:`temporalio.exceptions.WorkflowAlreadyStartedError`."""
+        return await self.client.start_workflow(
+            MatchRequestWorkflow.run,
+            start.request,
+            id=start.workflow_id,
+            task_queue=start.task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+            start_signal="join" if join is not None else None,
+            start_signal_args=[join] if join is not None else [],
+            search_attributes=start.search_attributes,
+            memo=start.memo,
+        )
+
+    async def join_queue(
+        self, user_id: str, username: str, criteria: Criteria, socket_id: str
+    ) -> None:
+        """Start the user's request, or hand new criteria to the live one (never a twin), and put
+        it in the matchmaker's pool directly: the pool answers with joined-queue, then matched."""
+        start = self.request_start(user_id, username, criteria, enqueued_by_web=True)
+        handle = await self.start_request(start, Join(criteria, socket_id, enqueued_by_web=True))
+        log.info(
+            "joined queue",
+            extra={
+                "user_id": user_id,
+                "workflow_id": handle.id,
+                "difficulty": criteria.difficulty,
+                "topics": criteria.topics,
+            },
         )
         enqueue = Enqueue(
             user_id=user_id,
@@ -209,10 +276,18 @@ class Orchestrator:
 
     async def cancel_match(self, user_id: str) -> CancelResult | None:
         """Withdraw the user's live request; ``None`` when there is none."""
+        request = self._request(user_id)
         try:
-            return await self._request(user_id).execute_update(
-                MatchRequestWorkflow.cancel, CancelRequest()
+            result = await request.execute_update(MatchRequestWorkflow.cancel, CancelRequest())
+            log.info(
+                "left queue" if result.cancelled else "cancel too late",
+                extra={
+                    "user_id": user_id,
+                    "workflow_id": request.id,
+                    "outcome": result.outcome.value,
+                },
             )
+            return result
         except WorkflowUpdateFailedError:
             return None  # refused by the validator: the request had already ended
         except RPCError as error:
@@ -249,6 +324,14 @@ class Orchestrator:
             return await handle.result()
         return None
 
+    async def queue_sizes(self) -> dict[str, int]:
+        """How many requests wait in the matchmaker's pool, by difficulty (for metrics)."""
+        matchmaker = self.client.get_workflow_handle_for(
+            MatchmakerWorkflow.run, self.matching.matchmaker_id
+        )
+        snapshot = await matchmaker.query(MatchmakerWorkflow.snapshot, rpc_timeout=UPDATE_TIMEOUT)
+        return dict(snapshot.waiting)
+
     # Collaboration sessions -----------------------------------------------------------------
 
     def _session(self, room_id: str) -> WorkflowHandle[CollabSessionWorkflow, SessionResult]:
@@ -264,7 +347,12 @@ class Orchestrator:
         except RPCError as error:
             if not _not_found(error):
                 raise
-            log.info("session %s is not running; %s dropped", room_id, signal)
+            log.info(
+                "session %s is not running; %s dropped",
+                room_id,
+                signal,
+                extra={"room_id": room_id, "workflow_id": ids.session_id(room_id)},
+            )
 
     async def session_presence(
         self, room_id: str, user_id: str, socket_id: str, *, connected: bool
@@ -273,9 +361,15 @@ class Orchestrator:
 
     async def session_leave(self, room_id: str, user_id: str) -> None:
         await self._tell_session(room_id, "leave", MemberAction(user_id))
+        log.info("left session", extra=self._session_ids(room_id, user_id))
 
     async def session_complete(self, room_id: str, user_id: str) -> None:
         await self._tell_session(room_id, "complete", MemberAction(user_id))
+        log.info("completed question", extra=self._session_ids(room_id, user_id))
+
+    @staticmethod
+    def _session_ids(room_id: str, user_id: str) -> dict[str, str]:
+        return {"user_id": user_id, "room_id": room_id, "workflow_id": ids.session_id(room_id)}
 
     async def session_language(self, room_id: str, language: str) -> None:
         await self._tell_session(room_id, "language", LanguageChange(language))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -17,7 +16,9 @@ from storage.database import Database
 from storage.errors import Conflict
 from storage.models import Role
 from storage.question_bank import seed as seed_bank
+from web.logs import configure_logging
 from workers import stack
+from workers.ops import ops_app
 
 app = typer.Typer(
     help="PeerPrep: practise technical interviews in pairs.",
@@ -26,6 +27,7 @@ app = typer.Typer(
 )
 users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+app.add_typer(ops_app, name="ops")
 
 T = TypeVar("T")
 
@@ -65,10 +67,7 @@ def _settings(**overrides: Any) -> Settings:
     except SettingsError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-    )
+    configure_logging(settings.log_level, settings.log_format)
     return settings
 
 

@@ -33,6 +33,7 @@ from web.documents import Documents
 from web.draining import send_clients_elsewhere
 from web.sockets.server import create_socket_server, write_only_emitter
 from web.temporal_setup import ensure_search_attributes
+from workers.telemetry import sdk_runtime, serve_metrics
 from workers.temporal_server import DevServer
 from workers.worker import build_worker
 
@@ -65,7 +66,10 @@ async def prepare_database(settings: Settings, *, seed_if_empty: bool = True) ->
 
 async def connect_temporal(settings: Settings) -> Client:
     client = await Client.connect(
-        settings.resolved_temporal_address, namespace=settings.temporal_namespace
+        settings.resolved_temporal_address,
+        namespace=settings.temporal_namespace,
+        # The SDK's metrics join ours: at /metrics in `up`, on the worker's metrics port alone.
+        runtime=sdk_runtime(),
     )
     await ensure_search_attributes(client, settings.temporal_namespace)
     return client
@@ -130,6 +134,8 @@ def _web_server(
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level.lower(),
+        # uvicorn's lines go through the root logger as configured (format, redaction).
+        log_config=None,
         lifespan="on",
         timeout_graceful_shutdown=3,
     )
@@ -217,6 +223,8 @@ async def run_web(settings: Settings) -> None:
 async def run_worker(settings: Settings) -> None:
     """The Temporal worker alone."""
     stop = _stop_event()
+    if settings.worker_metrics_port is not None:
+        serve_metrics(settings.host, settings.worker_metrics_port)
     database = Database(settings.resolved_database_url)
     try:
         client = await connect_temporal(settings)

@@ -13,6 +13,7 @@ from activities.pairs import PairActivities
 from activities.probe import ProbeActivities
 from activities.sessions import CodeReader, SessionActivities
 from storage.database import Database
+from workers.telemetry import ActivityFailures
 from workflows.matching import MatchRequestWorkflow
 from workflows.matchmaker import MatchmakerWorkflow
 from workflows.probe import ProbeWorkflow
@@ -49,6 +50,8 @@ def build_worker(
             # dominated each match request's first workflow task).
             restrictions=SandboxRestrictions.default.with_passthrough_modules("workflows")
         ),
+        # Failed activity attempts count in peerprep_errors_total.
+        interceptors=[ActivityFailures()],
         # In-flight activities get this long to finish when the worker is asked to stop.
         graceful_shutdown_timeout=timedelta(seconds=5),
     )

@@ -267,18 +267,25 @@ class MatchRequestWorkflow:
         )
 
     def _mark(self, outcome: Outcome) -> None:
+        # A run continued as new inherits the last run's attributes and memo: every key is set
+        # (or cleared) here, so a new request never shows the previous match's room or criteria.
+        paired = self._paired
         workflow.upsert_search_attributes(
             [
                 attrs.USER_IDS.value_set([self._request.user_id]),
                 attrs.DIFFICULTY.value_set(self._criteria.difficulty),
                 attrs.TOPICS.value_set([topic.lower() for topic in self._criteria.topics]),
                 attrs.OUTCOME.value_set(outcome.value),
-                *([attrs.ROOM_ID.value_set(self._paired.room_id)] if self._paired else []),
+                attrs.ROOM_ID.value_set(paired.room_id) if paired else attrs.ROOM_ID.value_unset(),
             ]
         )
-        memo: dict[str, object] = {"outcome": outcome.value}
-        if self._paired is not None:
-            memo["room"] = self._paired.room_id
-            memo["partner"] = self._paired.partner.username
-            memo["question"] = self._paired.question.title
-        workflow.upsert_memo(memo)
+        workflow.upsert_memo(
+            {
+                "outcome": outcome.value,
+                "difficulty": self._criteria.difficulty,
+                "topics": list(self._criteria.topics),
+                "room": paired.room_id if paired else None,
+                "partner": paired.partner.username if paired else None,
+                "question": paired.question.title if paired else None,
+            }
+        )

@@ -18,6 +18,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
 from workflows import ids
+from workflows import search_attributes as attrs
 from workflows.events import JOINED_QUEUE, MATCHED, MATCHING_NAMESPACE, matched_payload, user_room
 from workflows.match_messages import (
     CREATE_PAIR,
@@ -261,11 +262,25 @@ class MatchmakerWorkflow:
                 )
             )
             return
+        question = created.question
         await workflow.start_child_workflow(
             SESSION_WORKFLOW,
-            SessionInput(room_id, members, created.question, self._state.session_timeouts),
+            SessionInput(room_id, members, question, self._state.session_timeouts),
             id=ids.session_id(room_id),
             parent_close_policy=ParentClosePolicy.ABANDON,
+            # Findable and readable in the Temporal UI from its first moment (the session keeps
+            # them current as it goes).
+            search_attributes=attrs.session_attributes(
+                room_id,
+                [member.user_id for member in members],
+                question.difficulty,
+                list(question.topics),
+            ),
+            memo={
+                "question": question.title,
+                "difficulty": question.difficulty,
+                "members": [member.username for member in members],
+            },
         )
         paired = [
             Paired(

@@ -32,3 +32,18 @@ def request_attributes(user_id: str, difficulty: str, topics: list[str]) -> Type
             SearchAttributePair(OUTCOME, "waiting"),
         ]
     )
+
+
+def session_attributes(
+    room_id: str, user_ids: list[str], difficulty: str, topics: list[str]
+) -> TypedSearchAttributes:
+    """The attributes a collaboration session starts with (so it is findable from its start)."""
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(ROOM_ID, room_id),
+            SearchAttributePair(USER_IDS, user_ids),
+            SearchAttributePair(DIFFICULTY, difficulty.lower()),
+            SearchAttributePair(TOPICS, [topic.lower() for topic in topics]),
+            SearchAttributePair(OUTCOME, "active"),
+        ]
+    )

@@ -144,7 +144,7 @@ async def test_students_on_different_web_processes_work_together_and_survive_a_c
     assert chat["text"] == "hello from process one"
     await ben.peer.emit("collab:language:set", {"language": "java"})
     await ann.peer.wait_for("collab:language", lambda data: data["language"] == "java", WITHIN)
-    cursor = removal({4242: 6})[:-5] + b"\x02{}"  # a cursor state: clock 7, state "{}"
+    cursor = removal({4242: 7})[:-5] + b"\x02{}"  # a cursor state: clock 7, state "{}"
     await ann.peer.emit("collab:awareness", cursor)
     assert await ben.peer.wait_for("collab:awareness", within=WITHIN) == cursor
 

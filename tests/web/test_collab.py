@@ -273,14 +273,14 @@ async def test_awareness_is_relayed_and_removed_when_its_socket_leaves(
     stack = live_stack()
     room, alice, bob = await matched_room(stack, peers, accounts)
     one, two = await join(stack, peers, alice, room), await join(stack, peers, bob, room)
-    cursor = removal({4242: 6})[:-5] + b"\x02{}"  # not a removal: clock 7, state "{}"
+    cursor = removal({4242: 7})[:-5] + b"\x02{}"  # not a removal: clock 7, state "{}"
     await one.peer.emit("collab:awareness", cursor)
     assert await two.peer.wait_for("collab:awareness") == cursor
     await one.peer.emit("collab:awareness", b"\xff\xff")
     assert "awareness" in (await one.peer.wait_for("collab:error"))["message"]
     await one.peer.disconnect()
     gone = await two.peer.wait_for("collab:awareness", lambda data: data != cursor)
-    assert read_clients(gone) == {4242: 8}
+    assert read_clients(gone) == {4242: 7}
 
 
 async def _attempts(http: httpx.AsyncClient, account: Account) -> list[dict[str, Any]]:

@@ -12,7 +12,9 @@ import socketio
 from pydantic import ValidationError
 
 from storage.models import User
+from web import metrics
 from web.auth import AuthError, authenticate
+from web.logs import log_context
 from web.state import AppState
 
 log = logging.getLogger(__name__)
@@ -55,21 +57,38 @@ class AuthenticatedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def trigger_event(self, event: str, *args: Any) -> Any:
         if event == "connect":
             return await self._connect(*args)
-        if event == "disconnect":
-            return await self._guarded(event, self.on_disconnect, *args)
-        handler = self.handlers().get(event)
-        if handler is None:
-            sid = args[0]
-            await self.emit(
-                self.error_event, {"ok": False, "message": f"unknown event {event!r}"}, to=sid
-            )
-            return None
-        return await self._guarded(event, handler, *args)
+        sid = args[0]
+        # Whatever a handler logs carries the socket's user (and room).
+        known = await self.get_session(sid)
+        with log_context(
+            user_id=getattr(known, "user_id", None), room_id=getattr(known, "room_id", None)
+        ):
+            if event == "disconnect":
+                if getattr(known, "user_id", None) is not None:
+                    self.counted_out()
+                return await self._guarded(event, self.on_disconnect, *args)
+            handler = self.handlers().get(event)
+            if handler is None:
+                await self.emit(
+                    self.error_event, {"ok": False, "message": f"unknown event {event!r}"}, to=sid
+                )
+                return None
+            return await self._guarded(event, handler, *args)
+
+    def counted_in(self) -> None:
+        """A socket is in (authenticated, or admitted to its room): counted until it leaves."""
+        metrics.socket_connected(self.namespace)
+        log.info("socket connected", extra={"namespace": self.namespace})
+
+    def counted_out(self) -> None:
+        metrics.socket_disconnected(self.namespace)
+        log.info("socket disconnected", extra={"namespace": self.namespace})
 
     async def _guarded(self, event: str, handler: Handler, sid: str, *args: Any) -> None:
         try:
             await handler(sid, *args)
         except Exception:
+            metrics.ERRORS.labels(metrics.SOCKET_HANDLER).inc()
             log.exception("handler for %s failed", event)
             await self.emit(
                 self.error_event, {"ok": False, "message": f"{event} failed; try again"}, to=sid
@@ -81,9 +100,12 @@ class AuthenticatedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             async with self.app.database.session() as session:
                 user = await authenticate(session, self.app.tokens, token)
         except AuthError as error:
+            log.info("socket refused: %s", error.message, extra={"namespace": self.namespace})
             raise socketio.exceptions.ConnectionRefusedError(error.message) from None
         await self.save_session(sid, SocketUser(str(user.id), user.username, user.is_admin))
-        await self.on_authenticated(sid, user, auth if isinstance(auth, dict) else {})
+        with log_context(user_id=str(user.id)):
+            await self.on_authenticated(sid, user, auth if isinstance(auth, dict) else {})
+            self.counted_in()
 
     async def on_authenticated(self, sid: str, user: User, auth: dict[str, Any]) -> None:
         """Runs once the token is verified; may refuse by raising ConnectionRefusedError."""

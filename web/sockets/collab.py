@@ -17,6 +17,7 @@ from storage import rooms
 from web.auth import AuthError, authenticate
 from web.awareness import InvalidAwareness, read_clients, removal
 from web.documents import InvalidUpdate
+from web.logs import log_context
 from web.sockets.base import AuthenticatedNamespace, Handler, describe_invalid
 from workflows import events
 
@@ -112,12 +113,16 @@ class CollabNamespace(AuthenticatedNamespace):
         try:
             member = await self._admit(auth if isinstance(auth, dict) else {})
         except (AuthError, Refused) as refusal:
+            log.info("socket refused: %s", refusal.message, extra={"namespace": self.namespace})
             self.server.start_background_task(self._refuse, sid, refusal.message)
             return
         await self.save_session(sid, member)
         await self.enter_room(sid, events.collab_room(member.room_id))
         await self.app.documents.join(member.room_id)
-        self.server.start_background_task(self._welcome, sid, member)
+        with log_context(user_id=member.user_id, room_id=member.room_id):
+            self.counted_in()
+            # The task copies this context: what the welcome logs carries the ids too.
+            self.server.start_background_task(self._welcome, sid, member)
 
     async def _admit(self, auth: dict[str, Any]) -> Member:
         room_id = auth.get("sessionId")

@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from storage import rooms
 from storage.models import User
 from storage.questions import list_topics, topic_key
+from web import metrics
 from web.sockets.base import AuthenticatedNamespace, Handler, describe_invalid
 from workflows import events
 from workflows.match_messages import Criteria, MatchStatus, Outcome
@@ -79,10 +80,12 @@ class MatchingNamespace(AuthenticatedNamespace):
             await self._refuse(sid, topics)
             return
         criteria = Criteria(difficulty=payload.difficulty, topics=topics)
+        metrics.MATCH_CLOCK.joined(user.user_id)
         # The matchmaker acknowledges with joined-queue once the request is in the pool.
         try:
             await self.app.orchestrator.join_queue(user.user_id, user.username, criteria, sid)
         except Exception:
+            metrics.MATCH_CLOCK.forget(user.user_id)
             log.exception("join-queue of %s failed", user.user_id)
             await self._refuse(sid, "matching is unavailable right now; please try again")
 

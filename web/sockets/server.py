@@ -1,18 +1,86 @@
-"""The Socket.IO server: one per web process; a Redis manager links processes when configured."""
+"""The Socket.IO server: one per web process; a Redis manager links processes when configured.
+
+Both are instrumented (``web.metrics``) at the one place every outgoing event
+passes in this process: the server's ``emit`` for what this process sends (handlers, and
+activities of a worker sharing the process), and, with Redis, the manager's handling of events
+published by other processes (a worker on its own).
+"""
 
 from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
 
 import socketio
 
 from settings import Settings
+from web import metrics
 
 # Yjs updates travel as binary attachments; the collaboration slice enforces its own cap.
 MAX_MESSAGE_BYTES = 2 * 1024 * 1024
 
 
+class InstrumentedServer(socketio.AsyncServer):  # type: ignore[misc]
+    async def emit(
+        self,
+        event: str,
+        data: Any = None,
+        to: Any = None,
+        room: Any = None,
+        skip_sid: Any = None,
+        namespace: str | None = None,
+        callback: Any = None,
+        ignore_queue: bool = False,
+    ) -> None:
+        target = to or room
+        metrics.observe_emit(
+            event, data, target if isinstance(target, str) else None, namespace or "/"
+        )
+        await super().emit(
+            event,
+            data,
+            to=to,
+            room=room,
+            skip_sid=skip_sid,
+            namespace=namespace,
+            callback=callback,
+            ignore_queue=ignore_queue,
+        )
+
+    async def shutdown(self) -> None:
+        await super().shutdown()
+        if isinstance(self.manager, InstrumentedRedisManager):
+            await self.manager.close()
+
+
+class InstrumentedRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
+    async def _handle_emit(self, message: dict[str, Any]) -> None:
+        # python-socketio's hook for an event published by any process (this one included: a
+        # repeat is harmless, the match clock ends once). Error replies were counted where they
+        # were sent.
+        event, room = message.get("event"), message.get("room")
+        if isinstance(event, str):
+            metrics.observe_match_news(
+                event, room if isinstance(room, str) else None, message.get("namespace")
+            )
+        await super()._handle_emit(message)
+
+    async def close(self) -> None:
+        """Stop listening and close the Redis connection (python-socketio leaves both open)."""
+        listener = getattr(self, "thread", None)
+        if isinstance(listener, asyncio.Task):
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
+        for connection in (getattr(self, "pubsub", None), getattr(self, "redis", None)):
+            if connection is not None:
+                await connection.aclose()
+
+
 def create_socket_server(settings: Settings) -> socketio.AsyncServer:
-    manager = socketio.AsyncRedisManager(settings.redis_url) if settings.redis_url else None
-    return socketio.AsyncServer(
+    manager = InstrumentedRedisManager(settings.redis_url) if settings.redis_url else None
+    return InstrumentedServer(
         async_mode="asgi",
         client_manager=manager,
         cors_allowed_origins=settings.allowed_origins,
