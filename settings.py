@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     history_burst_idle_seconds: float = Field(default=1.0, gt=0)
     history_burst_max_seconds: float = Field(default=5.0, gt=0)
 
+    # The built browser client (index.html and its assets); unset: client/dist of the checkout.
+    client_dir: Path | None = None
+
     @field_validator("cors_origins", "failpoints", mode="before")
     @classmethod
     def _split_list(cls, value: Any) -> Any:

@@ -18,6 +18,7 @@ from storage.database import Database
 from storage.docstore import HistoryRecord
 from storage.document_stores import open_doc_store
 from web.auth import Passwords, TokenService
+from web.client import install_client
 from web.documents import Documents
 from web.errors import BodySizeLimit, install_error_handlers
 from web.http import attempts, auth, health, metrics, profile, questions, ranking, sessions
@@ -133,6 +134,7 @@ def create_app(
     install_error_handlers(api)
     for module in (auth, questions, attempts, profile, ranking, sessions, health, metrics):
         api.include_router(module.router)
+    install_client(api, settings)
     origins = settings.allowed_origins
     if origins:
         api.add_middleware(
