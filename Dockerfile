@@ -1,5 +1,5 @@
 # One image for every PeerPrep process of a deployment: `peerprep web`, `peerprep worker` and the
-# one-shot `peerprep migrate`. docker-compose.yml picks the command; see deploy/README.md.
+# one-shot `peerprep migrate`. docker-compose.yml picks the command; see README.md, "Deploying".
 
 # --- The browser client: bundled with esbuild, then only its dist/ is kept. ---
 FROM node:22-bookworm-slim AS client
