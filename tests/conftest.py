@@ -6,6 +6,7 @@ skipped), but under ``CI=true`` a missing service fails the run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import threading
@@ -72,10 +73,10 @@ def task_queue() -> str:
     return f"test-{uuid.uuid4().hex[:12]}"
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A brand-new PostgreSQL database for this test session, dropped at the end."""
-    name = f"peerprep_test_{secrets.token_hex(4)}"
+@contextlib.contextmanager
+def fresh_postgres_database(prefix: str) -> Iterator[str]:
+    """The URL of a brand-new PostgreSQL database, dropped on the way out."""
+    name = f"{prefix}_{secrets.token_hex(4)}"
     try:
         admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5)
     except psycopg.Error as error:
@@ -83,9 +84,18 @@ def postgres_url() -> Iterator[str]:
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A brand-new PostgreSQL database for this test session, dropped at the end."""
+    with fresh_postgres_database("peerprep_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -7,7 +7,6 @@ language together; one web process is killed mid-session and the reconnecting cl
 from __future__ import annotations
 
 import asyncio
-import secrets
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -19,7 +18,7 @@ import pytest
 import redis
 
 from tests.cluster import Cluster, Process
-from tests.conftest import POSTGRES_ADMIN_URL, unavailable
+from tests.conftest import fresh_postgres_database, unavailable
 from tests.socket_peer import SocketPeer
 from tests.web.test_collab import Editor
 from web.awareness import removal
@@ -33,16 +32,8 @@ WITHIN = 30.0
 @pytest.fixture
 def cluster_database() -> Iterator[str]:
     """A brand-new PostgreSQL database of the cluster's own."""
-    name = f"peerprep_cluster_{secrets.token_hex(4)}"
-    try:
-        admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5)
-    except psycopg.Error as error:
-        unavailable("PostgreSQL", error)
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_postgres_database("peerprep_cluster") as url:
+        yield url
 
 
 @pytest.fixture

@@ -16,10 +16,10 @@ from tests.conftest import TEST_SECRET, Account, Accounts
 from tests.live_stack import LiveStack
 from tests.ops.changed_workflow import ChangedMatchRequest
 from tests.socket_peer import SocketPeer
+from tests.web.test_matching import queued
 from workers.cli import app
 from workers.ops import replay_histories
 from workflows import search_attributes as attrs
-from workflows.events import MATCHING_NAMESPACE
 from workflows.match_messages import Criteria, MatchStatus, Outcome
 from workflows.matching import MatchRequestWorkflow
 
@@ -70,18 +70,6 @@ async def eventually(
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"timed out waiting for {what}; last saw {value!r}")
         await asyncio.sleep(0.2)
-
-
-async def queued(
-    stack: LiveStack, peers: Peers, account: Account, difficulty: str, topics: list[str]
-) -> SocketPeer:
-    peer = peers(stack.base_url, MATCHING_NAMESPACE)
-    await peer.connect({"token": account.token})
-    await peer.emit(
-        "join-queue", {"userId": str(account.id), "difficulty": difficulty, "topics": topics}
-    )
-    await peer.wait_for("joined-queue")
-    return peer
 
 
 async def closed_status(client: Client, workflow_id: str) -> WorkflowExecutionStatus | None:
