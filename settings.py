@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     # The matchmaker continues as new once its history holds this many events.
     matchmaker_history_limit: int = Field(default=10_000, ge=20, le=50_000)
 
+    # A stopping worker lets in-flight activities run this long before it cancels them.
+    worker_shutdown_grace_seconds: float = Field(default=5.0, ge=0, le=600)
+
     # Collaboration sessions.
     session_idle_seconds: float = Field(default=600.0, gt=0)
     session_max_seconds: float = Field(default=7200.0, gt=0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -21,20 +22,33 @@ log = logging.getLogger(__name__)
 
 CodeReader = Callable[[str], Awaitable[str]]
 
+# The activity holds for a while before it records anything: the graceful-shutdown test stops the
+# worker in the middle of it and checks that it still finishes.
+FAILPOINT_SLOW_FINISH = "finish_session.slow"
+SLOW_FINISH_SECONDS = 2.0
+
 
 class SessionActivities:
     """``read_code`` gives a room's final document text (the web tier's documents, in-process)."""
 
     def __init__(
-        self, database: Database, notifier: Notifier, read_code: CodeReader | None
+        self,
+        database: Database,
+        notifier: Notifier,
+        read_code: CodeReader | None,
+        failpoints: frozenset[str] = frozenset(),
     ) -> None:
         self._database = database
         self._notifier = notifier
         self._read_code = read_code
+        self._slow = FAILPOINT_SLOW_FINISH in failpoints
 
     @activity.defn(name=FINISH_SESSION)
     async def finish_session(self, request: FinishSessionInput) -> FinishSessionResult:
         """Idempotent: attempts are unique per (member, session), points go with the insert."""
+        if self._slow:
+            log.warning("failpoint %s: holding the activity", FAILPOINT_SLOW_FINISH)
+            await asyncio.sleep(SLOW_FINISH_SECONDS)
         code = ""
         if self._read_code is not None:
             code = await self._read_code(request.room_id)

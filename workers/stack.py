@@ -196,6 +196,7 @@ async def run_up(settings: Settings) -> None:
             Notifier(sio),
             settings.failpoints,
             read_code=documents.text,
+            shutdown_grace_seconds=settings.worker_shutdown_grace_seconds,
         )
         web = _web_server(settings, sio, documents)
         announce = asyncio.create_task(_announce_when_ready(settings, web, dev))
@@ -251,6 +252,7 @@ async def run_worker(settings: Settings) -> None:
             notifier,
             settings.failpoints,
             read_code=None if store is None else functools.partial(document_text, store),
+            shutdown_grace_seconds=settings.worker_shutdown_grace_seconds,
         )
         try:
             await _run_until_stopped(stop, None, worker)

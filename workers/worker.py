@@ -29,11 +29,12 @@ def build_worker(
     notifier: Notifier,
     failpoints: frozenset[str] = frozenset(),
     read_code: CodeReader | None = None,
+    shutdown_grace_seconds: float = 5.0,
 ) -> Worker:
     probe = ProbeActivities(database)
     notify = NotifyActivities(notifier)
     pairs = PairActivities(database, notifier, failpoints)
-    sessions = SessionActivities(database, notifier, read_code)
+    sessions = SessionActivities(database, notifier, read_code, failpoints)
     return Worker(
         client,
         task_queue=task_queue,
@@ -53,5 +54,5 @@ def build_worker(
         # Failed activity attempts count in peerprep_errors_total.
         interceptors=[ActivityFailures()],
         # In-flight activities get this long to finish when the worker is asked to stop.
-        graceful_shutdown_timeout=timedelta(seconds=5),
+        graceful_shutdown_timeout=timedelta(seconds=shutdown_grace_seconds),
     )

@@ -17,6 +17,7 @@ import psycopg
 import pytest
 import redis
 
+from activities.sessions import FAILPOINT_SLOW_FINISH
 from tests.cluster import Cluster, Process
 from tests.conftest import fresh_postgres_database, unavailable
 from tests.socket_peer import SocketPeer
@@ -236,3 +237,33 @@ async def test_sigterm_sends_a_web_process_s_clients_elsewhere_and_flushes_its_d
     # Reconnecting to the process that stayed, she finds her text.
     again = await open_editor(staying, ann_token, room, sockets)
     assert text_of(again) == "print(1)"
+
+
+@pytest.mark.slow
+async def test_sigterm_lets_a_worker_finish_the_activity_it_is_running(
+    cluster: Cluster, sockets: list[SocketPeer]
+) -> None:
+    cluster.settings["PEERPREP_FAILPOINTS"] = FAILPOINT_SLOW_FINISH
+    web = cluster.start_web()
+    worker = cluster.start_worker()
+    room, (_ann_id, ann_token), (_ben_id, ben_token) = await matched_pair(
+        cluster, (web, web), sockets
+    )
+    ann = await open_editor(web, ann_token, room, sockets)
+    ben = await open_editor(web, ben_token, room, sockets)
+    await ann.type(0, "done")
+    await until(lambda: text_of(ben) == "done", "the edit to reach ben")
+    await ann.peer.emit("collab:leave")
+    await ben.peer.wait_for("collab:left", within=WITHIN)
+    await ben.peer.emit("collab:leave")
+    # The session is ending: its activity holds (the failpoint) while the worker is told to stop.
+    await until(lambda: "holding the activity" in worker.log.read_text(), "finish_session to run")
+
+    assert await asyncio.to_thread(worker.terminate) == 0
+
+    # Nobody else could have done it: no other worker runs.
+    async with httpx.AsyncClient(base_url=web.base_url) as http:
+        response = await http.get("/attempts", headers={"Authorization": f"Bearer {ann_token}"})
+    attempts = response.json()["items"]
+    assert len(attempts) == 1
+    assert attempts[0]["code"] == "done"
