@@ -59,9 +59,12 @@ class Settings(BaseSettings):
     log_level: str = "info"
     # "json": one JSON object per line (timestamp, level, logger, message, ids), for collectors.
     log_format: Literal["text", "json"] = "text"
-    # Where ``peerprep worker`` serves /metrics (its own and the Temporal SDK's); unset: nowhere.
-    # The web tier serves its metrics at /metrics on its own port.
+    # Where ``peerprep worker`` serves PeerPrep's /metrics; unset: nowhere. (The web tier serves
+    # its own at /metrics on its port, the worker's too under ``peerprep up``.)
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    # Where the Temporal SDK's own exporter serves its metrics (any process with a worker or a
+    # Temporal client); unset: not exported.
+    temporal_metrics_port: int | None = Field(default=None, ge=1, le=65535)
 
     database_url: str | None = None
     redis_url: str | None = None

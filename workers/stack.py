@@ -68,8 +68,11 @@ async def connect_temporal(settings: Settings) -> Client:
     client = await Client.connect(
         settings.resolved_temporal_address,
         namespace=settings.temporal_namespace,
-        # The SDK's metrics join ours: at /metrics in `up`, on the worker's metrics port alone.
-        runtime=sdk_runtime(),
+        runtime=sdk_runtime(
+            None
+            if settings.temporal_metrics_port is None
+            else f"{settings.host}:{settings.temporal_metrics_port}"
+        ),
     )
     await ensure_search_attributes(client, settings.temporal_namespace)
     return client

@@ -249,6 +249,8 @@ def test_web_and_worker_share_documents_database_redis_and_temporal() -> None:
 def test_workers_scale_and_report_health_on_their_metrics_port() -> None:
     worker = _services()["worker"]
     port = _environment(worker)["PEERPREP_WORKER_METRICS_PORT"]
+    # The SDK's exporter needs a port of its own.
+    assert _environment(worker)["PEERPREP_TEMPORAL_METRICS_PORT"] not in {port, "8000"}
 
     assert "ports" not in worker
     assert "container_name" not in worker

@@ -345,10 +345,10 @@ async def test_the_access_log_never_shows_a_token_from_a_query_string(
 # The worker on its own -------------------------------------------------------------------------
 
 
-def test_a_worker_process_serves_temporal_sdk_metrics_and_logs_json(
+def test_a_worker_process_serves_its_metrics_and_the_sdk_s_and_logs_json(
     temporal_server: DevServer, tmp_path: Path
 ) -> None:
-    port = free_port()
+    port, sdk_port = free_port(), free_port()
     log_file = tmp_path / "worker.log"
     env = environment(
         PEERPREP_TEMPORAL_ADDRESS=temporal_server.address,
@@ -356,33 +356,35 @@ def test_a_worker_process_serves_temporal_sdk_metrics_and_logs_json(
         PEERPREP_DATA_DIR=str(tmp_path / "data"),
         PEERPREP_DATABASE_URL=f"sqlite:///{tmp_path / 'worker.db'}",
         PEERPREP_WORKER_METRICS_PORT=str(port),
+        PEERPREP_TEMPORAL_METRICS_PORT=str(sdk_port),
         PEERPREP_LOG_FORMAT="json",
     )
     with log_file.open("wb") as output:
         worker = subprocess.Popen(
             [PEERPREP, "worker"], stdout=output, stderr=output, env=env, start_new_session=True
         )
-    text = ""
+    texts = {port: "", sdk_port: ""}
     try:
 
-        def sdk_metrics_served() -> bool:
-            nonlocal text
+        def scraped(which: int, wanted: tuple[str, ...]) -> bool:
             if worker.poll() is not None:
                 raise AssertionError(f"the worker exited:\n{log_file.read_text()}")
             try:
-                text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2).text
+                texts[which] = httpx.get(f"http://127.0.0.1:{which}/metrics", timeout=2).text
             except httpx.HTTPError:
                 return False
-            return "temporal_num_pollers" in text and "temporal_request_total" in text
+            return all(name in texts[which] for name in wanted)
 
-        eventually(sdk_metrics_served, 30, "the worker's SDK metrics")
+        sdk_names = ("temporal_num_pollers", "temporal_request_total")
+        eventually(lambda: scraped(sdk_port, sdk_names), 30, "the SDK's metrics")
+        eventually(lambda: scraped(port, ("peerprep_errors",)), 30, "the worker's metrics")
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(15)
-    reading = Scrape(text)
-    assert reading.families["temporal_request_latency_seconds"].type == "histogram"
-    assert reading.families["temporal_num_pollers"].type == "gauge"
-    assert "peerprep_errors" in reading.families
+    sdk = Scrape(texts[sdk_port])
+    assert sdk.families["temporal_request_latency_seconds"].type == "histogram"
+    assert sdk.families["temporal_num_pollers"].type == "gauge"
+    assert "peerprep_errors" in Scrape(texts[port]).families
     lines = [json.loads(line) for line in log_file.read_text().splitlines() if line.strip()]
     assert any(line["message"].startswith("worker metrics at") for line in lines)
     assert all({"timestamp", "level", "logger", "message"} <= set(line) for line in lines)
