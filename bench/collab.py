@@ -1,4 +1,4 @@
-"""Collaboration benchmark: real Socket.IO Yjs peers (pycrdt) against a running ``peerprep up``.
+"""Collaboration benchmark: real Socket.IO Yjs peers against a running ``peerprep up``.
 
 Run by hand (never in the test suite):
 
@@ -6,9 +6,11 @@ Run by hand (never in the test suite):
     .venv/bin/python bench/collab.py --rooms 1,100 --rate 5 --seconds 15
 
 Pairs are made through /matching for real, then both members of every room type ``--rate``
-edits per second for ``--seconds``. It prints, as a table: edit propagation latency (one
-client's update leaving it to the partner receiving it, p50/p99), updates persisted per second,
-and the resident memory the web process holds per loaded room.
+edits per second for ``--seconds``, with pycrdt and python-socketio clients in this process; with
+``--clients js``, with the frontend's own JavaScript ``yjs`` and ``socket.io-client`` in one Node
+process instead (bench/js, installed with ``npm ci`` on first use). It prints, as a table: edit
+propagation latency (one client's update leaving it to the partner receiving it, p50/p99),
+updates persisted per second, and the resident memory the web process holds per loaded room.
 """
 
 from __future__ import annotations
@@ -16,13 +18,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import json
 import random
 import statistics
+import subprocess
 import time
+from pathlib import Path
 from typing import Any
 
 import socketio
-from harness import RunningStack, mint_token, percentile, running_stack
+from harness import RunningStack, loop_factory, mint_token, percentile, running_stack
 from pycrdt import Doc, Text
 
 TOPICS = ("Arrays", "Strings", "Graphs", "Heap", "Sorting", "Math", "Stack", "Trees")
@@ -126,7 +131,73 @@ async def make_rooms(stack: RunningStack, count: int) -> list[tuple[str, Member,
     return rooms
 
 
-async def scenario(stack: RunningStack, count: int, rate: float, seconds: float) -> list[str]:
+JS_PEERS = Path(__file__).resolve().parent / "js"
+
+
+def install_js_peers() -> None:
+    """``npm ci`` for bench/js when its node_modules is missing or older than the lockfile."""
+    installed = JS_PEERS / "node_modules" / ".package-lock.json"
+    lockfile = JS_PEERS / "package-lock.json"
+    if not installed.exists() or lockfile.stat().st_mtime > installed.stat().st_mtime:
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=JS_PEERS, check=True)
+
+
+async def js_scenario(
+    stack: RunningStack, count: int, rate: float, seconds: float
+) -> tuple[list[float], int, int, float, int, int]:
+    """The typing done by real JS peers (bench/js/peers.mjs): the frontend's own packages."""
+    rooms = await make_rooms(stack, count)
+    rss_before = stack.rss_bytes()
+    peers = await asyncio.create_subprocess_exec(
+        "node",
+        str(JS_PEERS / "peers.mjs"),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        limit=64 * 1024 * 1024,  # the result is one JSON line with every latency
+    )
+    assert peers.stdin is not None
+    assert peers.stdout is not None
+    config = {
+        "baseUrl": stack.base_url,
+        "rate": rate,
+        "seconds": seconds,
+        "rooms": [
+            {"roomId": room, "tokens": [first.token, second.token]} for room, first, second in rooms
+        ],
+    }
+    peers.stdin.write(json.dumps(config).encode() + b"\n")
+    await peers.stdin.drain()
+    ready = await asyncio.wait_for(peers.stdout.readline(), 60)
+    if ready.strip() != b"ready":
+        raise RuntimeError(f"the JS peers did not start: {ready!r}")
+    await asyncio.sleep(1)
+    rss_loaded = stack.rss_bytes()
+    started = time.perf_counter()
+    peers.stdin.write(b"go\n")
+    await peers.stdin.drain()
+    result = json.loads(await asyncio.wait_for(peers.stdout.readline(), seconds + 60))
+    elapsed = time.perf_counter() - started - 1  # the peers wait a second for the last echoes
+    await peers.wait()
+    return (
+        result["latencies"],
+        result["sent"],
+        result["converged"],
+        elapsed,
+        rss_before,
+        rss_loaded,
+    )
+
+
+async def scenario(
+    stack: RunningStack, count: int, rate: float, seconds: float, clients: str
+) -> list[str]:
+    if clients == "js":
+        latencies, total, converged, elapsed, rss_before, rss_loaded = await js_scenario(
+            stack, count, rate, seconds
+        )
+        return table_row(
+            count, rate, latencies, total / elapsed, converged, (rss_loaded - rss_before) / count
+        )
     rooms = await make_rooms(stack, count)
     rss_before = stack.rss_bytes()
     await asyncio.gather(*(member.enter(room) for room, *pair in rooms for member in pair))
@@ -141,13 +212,25 @@ async def scenario(stack: RunningStack, count: int, rate: float, seconds: float)
     latencies = [value for _room, *pair in rooms for member in pair for value in member.latencies]
     converged = sum(1 for _room, a, b in rooms if str(a.text) == str(b.text))
     await asyncio.gather(*(member.client.disconnect() for _room, *pair in rooms for member in pair))
-    per_room = (rss_loaded - rss_before) / count / 1024
+    return table_row(
+        count, rate, latencies, sum(sent) / elapsed, converged, (rss_loaded - rss_before) / count
+    )
+
+
+def table_row(
+    count: int,
+    rate: float,
+    latencies: list[float],
+    per_second: float,
+    converged: int,
+    bytes_per_room: float,
+) -> list[str]:
     return [
         f"{count} room(s), {rate:g} edits/s each member",
         f"p50 {statistics.median(latencies):.2f} ms  p99 {percentile(latencies, 0.99):.2f} ms  "
         f"({len(latencies)} edits)",
-        f"{sum(sent) / elapsed:.0f} updates/s persisted",
-        f"{per_room:.0f} KiB per loaded room; {converged}/{count} rooms converged",
+        f"{per_second:.0f} updates/s persisted",
+        f"{bytes_per_room / 1024:.0f} KiB per loaded room; {converged}/{count} rooms converged",
     ]
 
 
@@ -156,14 +239,25 @@ async def main() -> None:
     parser.add_argument("--rooms", default="1,100")
     parser.add_argument("--rate", type=float, default=5.0)
     parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument(
+        "--clients",
+        choices=("python", "js"),
+        default="python",
+        help="who types: pycrdt + python-socketio in this process (default), or the frontend's "
+        "yjs + socket.io-client in one Node process",
+    )
     args = parser.parse_args()
+    if args.clients == "js":
+        install_js_peers()
     rows = []
     async with running_stack(PEERPREP_MATCH_RELAX_TOPICS_SECONDS="600") as stack:
         for count in (int(value) for value in args.rooms.split(",")):
-            rows.append(await scenario(stack, count, args.rate, args.seconds))
+            rows.append(await scenario(stack, count, args.rate, args.seconds, args.clients))
     for row in rows:
         print("  |  ".join(row))
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    # The clients on uvloop like the server: less of the measured time is the measuring.
+    with asyncio.Runner(loop_factory=loop_factory()) as runner:
+        runner.run(main())

@@ -21,7 +21,7 @@ import time
 from typing import Any
 
 import socketio
-from harness import mint_token, percentile, running_stack
+from harness import loop_factory, mint_token, percentile, running_stack
 
 NAMESPACE = "/matching"
 
@@ -137,4 +137,6 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    # The clients on uvloop like the server: less of the measured time is the measuring.
+    with asyncio.Runner(loop_factory=loop_factory()) as runner:
+        runner.run(main())

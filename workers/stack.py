@@ -141,6 +141,9 @@ def _web_server(
         log_config=None,
         lifespan="on",
         timeout_graceful_shutdown=3,
+        # Yjs updates and awareness are small binary frames: compressing each costs both ends
+        # CPU on the keystroke path and saves next to nothing.
+        ws_per_message_deflate=False,
     )
     return EmbeddedServer(config)
 
