@@ -104,6 +104,9 @@ class Settings(BaseSettings):
     # Collaboration sessions.
     session_idle_seconds: float = Field(default=600.0, gt=0)
     session_max_seconds: float = Field(default=7200.0, gt=0)
+    # A web process renews its sockets' presence every third of this; a session forgets sockets
+    # not renewed within it (a web process that died). 0: no lease.
+    session_presence_lease_seconds: float = Field(default=90.0, ge=0)
     # Documents: "leveldb" (the default: a folder under the data dir, owned by one process) or
     # "sql" (the application database, shared by every web process: needed past one process).
     document_store: Literal["leveldb", "sql"] = "leveldb"

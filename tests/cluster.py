@@ -80,20 +80,19 @@ class Cluster:
     worker: Process | None = None
 
     def env(self, **extra: str) -> dict[str, str]:
-        return environment(
-            PEERPREP_DATA_DIR=str(self.directory / "data"),
-            PEERPREP_DATABASE_URL=self.database_url,
-            PEERPREP_REDIS_URL=self.redis_url,
-            PEERPREP_TEMPORAL_ADDRESS=self.temporal_address,
-            PEERPREP_DOCUMENT_STORE="sql",
-            PEERPREP_JWT_SECRET="cluster-secret-" + "y" * 40,
-            PEERPREP_TASK_QUEUE=f"cluster-{self.tag}",
-            PEERPREP_MATCHMAKER_ID=f"matchmaker-{self.tag}",
-            PEERPREP_MATCH_TIMEOUT_SECONDS="60",
-            PEERPREP_SESSION_IDLE_SECONDS="120",
-            **self.settings,
-            **extra,
-        )
+        settings = {
+            "PEERPREP_DATA_DIR": str(self.directory / "data"),
+            "PEERPREP_DATABASE_URL": self.database_url,
+            "PEERPREP_REDIS_URL": self.redis_url,
+            "PEERPREP_TEMPORAL_ADDRESS": self.temporal_address,
+            "PEERPREP_DOCUMENT_STORE": "sql",
+            "PEERPREP_JWT_SECRET": "cluster-secret-" + "y" * 40,
+            "PEERPREP_TASK_QUEUE": f"cluster-{self.tag}",
+            "PEERPREP_MATCHMAKER_ID": f"matchmaker-{self.tag}",
+            "PEERPREP_MATCH_TIMEOUT_SECONDS": "60",
+            "PEERPREP_SESSION_IDLE_SECONDS": "120",
+        }
+        return environment(**{**settings, **self.settings, **extra})
 
     def migrate(self) -> None:
         subprocess.run(

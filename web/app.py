@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -59,6 +58,20 @@ async def _keep_matchmaker_running(orchestrator: Orchestrator, namespace: str) -
             await asyncio.sleep(MATCHMAKER_RETRY_SECONDS)
 
 
+async def _renew_presence(
+    collab: CollabNamespace, orchestrator: Orchestrator, lease_seconds: float
+) -> None:
+    """Vouch for this process's members' sockets to their sessions, three times a lease: a
+    session forgets sockets nobody vouched for, so a process that dies cannot keep one alive."""
+    while True:
+        await asyncio.sleep(lease_seconds / 3)
+        for room_id, present in collab.present().items():
+            try:
+                await orchestrator.session_renew(room_id, present)
+            except Exception as error:
+                log.warning("could not renew the presence in %s: %s", room_id, error)
+
+
 def open_documents(settings: Settings) -> Documents:
     """The documents of this process over the configured store (not started yet)."""
     return Documents(
@@ -85,6 +98,7 @@ def create_app(
     sockets = sio or create_socket_server(settings)
     api = FastAPI(title="PeerPrep", version="0.1.0", description=DESCRIPTION)
     state_holder: list[AppState] = []
+    collab = CollabNamespace(COLLAB_NAMESPACE, lambda: state_holder[0])
 
     async def history_announcer(room_id: str, record: HistoryRecord) -> None:
         await sockets.emit(
@@ -115,15 +129,21 @@ def create_app(
         )
         app.state.peerprep = state
         state_holder.append(state)
-        starter = asyncio.create_task(
-            _keep_matchmaker_running(orchestrator, settings.temporal_namespace)
-        )
+        background = [
+            asyncio.create_task(_keep_matchmaker_running(orchestrator, settings.temporal_namespace))
+        ]
+        if settings.session_presence_lease_seconds > 0:
+            background.append(
+                asyncio.create_task(
+                    _renew_presence(collab, orchestrator, settings.session_presence_lease_seconds)
+                )
+            )
         try:
             yield
         finally:
-            starter.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await starter
+            for task in background:
+                task.cancel()
+            await asyncio.gather(*background, return_exceptions=True)
             if documents is None:
                 await docs.stop()
                 await docs.store.close()
@@ -146,6 +166,6 @@ def create_app(
     api.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     api.add_middleware(metrics.ServerErrorCounter)
     sockets.register_namespace(MatchingNamespace(MATCHING_NAMESPACE, current_state))
-    sockets.register_namespace(CollabNamespace(COLLAB_NAMESPACE, current_state))
+    sockets.register_namespace(collab)
     app: ASGIApp = socketio.ASGIApp(sockets, other_asgi_app=api)
     return app

@@ -49,6 +49,7 @@ from workflows.session import (
     LanguageChange,
     MemberAction,
     MemberPresence,
+    PresenceRenewal,
     SessionResult,
     SessionState,
 )
@@ -77,7 +78,9 @@ class MatchingConfig:
                 recent_pair_window=settings.match_recent_pair_seconds,
             ),
             session_timeouts=SessionTimeouts(
-                idle_seconds=settings.session_idle_seconds, max_seconds=settings.session_max_seconds
+                idle_seconds=settings.session_idle_seconds,
+                max_seconds=settings.session_max_seconds,
+                presence_lease_seconds=settings.session_presence_lease_seconds,
             ),
             history_limit=settings.matchmaker_history_limit,
         )
@@ -358,6 +361,11 @@ class Orchestrator:
         self, room_id: str, user_id: str, socket_id: str, *, connected: bool
     ) -> None:
         await self._tell_session(room_id, "presence", MemberPresence(user_id, socket_id, connected))
+
+    async def session_renew(self, room_id: str, sockets: list[tuple[str, str]]) -> None:
+        """This process still holds these (user, socket) pairs in the room."""
+        renewal = PresenceRenewal([MemberPresence(user, sid, True) for user, sid in sockets])
+        await self._tell_session(room_id, "renew", renewal)
 
     async def session_leave(self, room_id: str, user_id: str) -> None:
         await self._tell_session(room_id, "leave", MemberAction(user_id))

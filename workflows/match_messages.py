@@ -32,6 +32,10 @@ class SessionTimeouts:
 
     idle_seconds: float = 600.0
     max_seconds: float = 7200.0
+    # A socket counts as connected this long after the web process last vouched for it (on
+    # connect, then by renewals), so a web process that died cannot keep a session alive.
+    # 0: no lease (sessions started before leases existed).
+    presence_lease_seconds: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,13 @@ class MemberPresence:
 
 
 @dataclass(frozen=True, slots=True)
+class PresenceRenewal:
+    """From one web process: the members' sockets it holds in this room right now."""
+
+    sockets: list[MemberPresence]
+
+
+@dataclass(frozen=True, slots=True)
 class MemberAction:
     user_id: str
 
@@ -84,7 +91,8 @@ class CollabSessionWorkflow:
     def __init__(self, session: SessionInput) -> None:
         self._session = session
         self._end_reason: str | None = None
-        self._sockets: set[tuple[str, str]] = set()
+        # (user, socket) -> when a web process last vouched for it.
+        self._sockets: dict[tuple[str, str], datetime] = {}
         self._left: set[str] = set()
         self._completed: set[str] = set()
         self._language = "python"
@@ -102,11 +110,19 @@ class CollabSessionWorkflow:
     def presence(self, presence: MemberPresence) -> None:
         key = (presence.user_id, presence.socket_id)
         if presence.connected:
-            self._sockets.add(key)
+            self._sockets[key] = workflow.now()
         else:
-            self._sockets.discard(key)
+            self._sockets.pop(key, None)
             if not self._sockets:
                 self._idle_since = workflow.now()
+        self._changed = True
+
+    @workflow.signal
+    def renew(self, renewal: PresenceRenewal) -> None:
+        """A web process still holds these sockets (one it lost track of may come back)."""
+        for presence in renewal.sockets:
+            if self._is_member(presence.user_id):
+                self._sockets[(presence.user_id, presence.socket_id)] = workflow.now()
         self._changed = True
 
     @workflow.signal
@@ -192,7 +208,10 @@ class CollabSessionWorkflow:
             if self._left >= {member.user_id for member in session.members}:
                 return "left"
             now = workflow.now()
-            wake = self._next_wake(deadline, session.timeouts.idle_seconds)
+            self._expire(now, session.timeouts.presence_lease_seconds)
+            wake = self._next_wake(
+                deadline, session.timeouts.idle_seconds, session.timeouts.presence_lease_seconds
+            )
             if now >= deadline:
                 return "max_duration"
             if not self._sockets and now >= self._idle_since + timedelta(
@@ -206,9 +225,22 @@ class CollabSessionWorkflow:
                     timeout=max((wake - now).total_seconds(), 0.001),
                 )
 
-    def _next_wake(self, deadline: datetime, idle_seconds: float) -> datetime:
+    def _expire(self, now: datetime, lease_seconds: float) -> None:
+        """Forget sockets nobody has vouched for within the lease (their web process is gone)."""
+        if lease_seconds <= 0 or not self._sockets:
+            return
+        lease = timedelta(seconds=lease_seconds)
+        stale = {key: seen for key, seen in self._sockets.items() if seen + lease <= now}
+        for key in stale:
+            del self._sockets[key]
+        if stale and not self._sockets:
+            self._idle_since = max(stale.values()) + lease
+
+    def _next_wake(self, deadline: datetime, idle_seconds: float, lease_seconds: float) -> datetime:
         if self._sockets:
-            return deadline
+            if lease_seconds <= 0:
+                return deadline
+            return min(deadline, min(self._sockets.values()) + timedelta(seconds=lease_seconds))
         return min(deadline, self._idle_since + timedelta(seconds=idle_seconds))
 
     def _is_member(self, user_id: str) -> bool:

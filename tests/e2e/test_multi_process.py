@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psycopg
@@ -267,3 +268,55 @@ async def test_sigterm_lets_a_worker_finish_the_activity_it_is_running(
     attempts = response.json()["items"]
     assert len(attempts) == 1
     assert attempts[0]["code"] == "done"
+
+
+@pytest.mark.slow
+async def test_a_session_whose_member_s_web_process_died_still_ends_when_nobody_is_left(
+    cluster: Cluster, sockets: list[SocketPeer]
+) -> None:
+    # A dead process cannot say its sockets went away: the session stops counting them once
+    # nobody has vouched for them within the lease.
+    cluster.settings.update(
+        PEERPREP_SESSION_IDLE_SECONDS="2", PEERPREP_SESSION_PRESENCE_LEASE_SECONDS="3"
+    )
+    staying, dying = cluster.start_web(), cluster.start_web()
+    cluster.start_worker()
+    room, (_ann_id, ann_token), (ben_id, ben_token) = await matched_pair(
+        cluster, (staying, dying), sockets
+    )
+    ann = await open_editor(staying, ann_token, room, sockets)
+    await open_editor(dying, ben_token, room, sockets)
+    headers = {"Authorization": f"Bearer {ann_token}"}
+    async with httpx.AsyncClient(base_url=staying.base_url) as http:
+
+        async def session() -> dict[str, Any]:
+            body: dict[str, Any] = (await http.get(f"/sessions/{room}", headers=headers)).json()
+            return body
+
+        async def ben_connected() -> bool:
+            return ben_id in (await session())["connected"]
+
+        await eventually_async(ben_connected, "ben to be seen")
+        # Renewals keep him there for longer than a lease.
+        for _ in range(8):
+            assert await ben_connected()
+            await asyncio.sleep(0.5)
+
+        dying.kill()
+        await ann.peer.disconnect()
+
+        async def ended() -> bool:
+            return not (await session())["active"]
+
+        await eventually_async(ended, "the session to end by idleness", within=30)
+        assert (await session())["endReason"] == "idle"
+
+
+async def eventually_async(
+    check: Callable[[], Awaitable[bool]], what: str, within: float = WITHIN
+) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.2)

@@ -92,6 +92,15 @@ class CollabNamespace(AuthenticatedNamespace):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._chat_times: dict[tuple[str, str], deque[float]] = {}
+        # The members' sockets on this process, whose presence it renews (socket id -> member).
+        self._present: dict[str, Member] = {}
+
+    def present(self) -> dict[str, list[tuple[str, str]]]:
+        """Room id -> the (user, socket) pairs of members connected to this process."""
+        rooms_: dict[str, list[tuple[str, str]]] = {}
+        for sid, member in self._present.items():
+            rooms_.setdefault(member.room_id, []).append((member.user_id, sid))
+        return rooms_
 
     def handlers(self) -> dict[str, Handler]:
         return {
@@ -117,6 +126,8 @@ class CollabNamespace(AuthenticatedNamespace):
             self.server.start_background_task(self._refuse, sid, refusal.message)
             return
         await self.save_session(sid, member)
+        if member.is_member:
+            self._present[sid] = member
         await self.enter_room(sid, events.collab_room(member.room_id))
         await self.app.documents.join(member.room_id)
         with log_context(user_id=member.user_id, room_id=member.room_id):
@@ -182,6 +193,7 @@ class CollabNamespace(AuthenticatedNamespace):
                 skip_sid=sid,
             )
         if member.is_member:
+            self._present.pop(sid, None)
             await self.app.orchestrator.session_presence(
                 member.room_id, member.user_id, sid, connected=False
             )
