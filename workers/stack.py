@@ -220,6 +220,11 @@ async def run_up(settings: Settings) -> None:
 async def run_web(settings: Settings) -> None:
     """The web tier alone (REST and sockets), against an external Temporal."""
     stop = _stop_event()
+    if settings.redis_url and settings.document_store == "leveldb":
+        log.warning(
+            "PEERPREP_REDIS_URL is set, so other processes may serve the same rooms, but documents "
+            "are in this process's LevelDB folder: set PEERPREP_DOCUMENT_STORE=sql to share them"
+        )
     sio = create_socket_server(settings)
     web = _web_server(settings, sio)
     announce = asyncio.create_task(_announce_when_ready(settings, web, None))
