@@ -68,6 +68,9 @@ class Settings(BaseSettings):
 
     database_url: str | None = None
     redis_url: str | None = None
+    # The pub/sub channel of Socket.IO's fan-out: deployments sharing one Redis need their own
+    # (Redis pub/sub ignores the database number in the URL).
+    redis_channel: str = Field(default="peerprep", min_length=1, max_length=200)
 
     temporal_address: str | None = None
     temporal_port: int = Field(default=7233, ge=1, le=65535)

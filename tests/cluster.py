@@ -84,6 +84,8 @@ class Cluster:
             "PEERPREP_DATA_DIR": str(self.directory / "data"),
             "PEERPREP_DATABASE_URL": self.database_url,
             "PEERPREP_REDIS_URL": self.redis_url,
+            # Its own fan-out channel: nothing else on this Redis hears it, nor it them.
+            "PEERPREP_REDIS_CHANNEL": f"peerprep-{self.tag}",
             "PEERPREP_TEMPORAL_ADDRESS": self.temporal_address,
             "PEERPREP_DOCUMENT_STORE": "sql",
             "PEERPREP_JWT_SECRET": "cluster-secret-" + "y" * 40,

@@ -241,7 +241,7 @@ async def run_worker(settings: Settings) -> None:
     try:
         client = await connect_temporal(settings)
         if settings.redis_url:
-            notifier = Notifier(write_only_emitter(settings.redis_url))
+            notifier = Notifier(write_only_emitter(settings.redis_url, settings.redis_channel))
         else:
             log.warning("PEERPREP_REDIS_URL is not set: this worker cannot reach any client")
             notifier = Notifier(None)

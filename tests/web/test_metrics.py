@@ -252,7 +252,7 @@ async def test_matched_relayed_by_redis_from_another_process_ends_the_match_cloc
             before = REGISTRY.get_sample_value("peerprep_match_latency_seconds_count") or 0.0
             # As a worker in its own process sends it: published to Redis, never through this
             # process's Socket.IO server.
-            emitter = write_only_emitter(REDIS_URL)
+            emitter = write_only_emitter(REDIS_URL, settings.redis_channel)
             await emitter.emit(
                 MATCHED, {"roomId": "r"}, room=user_room(user_id), namespace=MATCHING_NAMESPACE
             )

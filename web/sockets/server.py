@@ -79,7 +79,11 @@ class InstrumentedRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc
 
 
 def create_socket_server(settings: Settings) -> socketio.AsyncServer:
-    manager = InstrumentedRedisManager(settings.redis_url) if settings.redis_url else None
+    manager = (
+        InstrumentedRedisManager(settings.redis_url, channel=settings.redis_channel)
+        if settings.redis_url
+        else None
+    )
     return InstrumentedServer(
         async_mode="asgi",
         client_manager=manager,
@@ -93,6 +97,6 @@ def create_socket_server(settings: Settings) -> socketio.AsyncServer:
     )
 
 
-def write_only_emitter(redis_url: str) -> socketio.AsyncRedisManager:
+def write_only_emitter(redis_url: str, channel: str) -> socketio.AsyncRedisManager:
     """For a worker in its own process: emits reach clients through the web processes."""
-    return socketio.AsyncRedisManager(redis_url, write_only=True)
+    return socketio.AsyncRedisManager(redis_url, channel=channel, write_only=True)
