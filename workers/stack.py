@@ -158,7 +158,7 @@ async def _announce_when_ready(
     # full passes, which otherwise pause the event loop for tens of milliseconds under load.
     gc.freeze()
     base = f"http://{settings.host}:{settings.port}"
-    lines = [f"PeerPrep is up: API {base}  docs {base}/docs"]
+    lines = [f"PeerPrep is up: open {base}/  (API docs {base}/docs)"]
     if dev is not None and dev.ui_url is not None:
         lines.append(f"Temporal UI {dev.ui_url}  (gRPC {dev.address})")
     else:
