@@ -10,21 +10,20 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable, Coroutine
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
-from temporalio import workflow
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHistory
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
-from temporalio.worker import Replayer
 
 from settings import Settings, SettingsError, get_settings
 from web.orchestration import MatchingConfig, Orchestrator, RequestStart
+from workers.replay import ReplayReport, replay_histories, workflow_types
 from workers.stack import connect_temporal
 from workers.visibility import (
     STATUSES,
@@ -37,7 +36,6 @@ from workers.visibility import (
     rfc3339,
     table,
 )
-from workers.worker import WORKFLOWS
 from workflows import ids
 from workflows import search_attributes as attrs
 from workflows.match_messages import (
@@ -180,48 +178,6 @@ def list_workflows(
 
 
 # replay -----------------------------------------------------------------------------------------
-
-
-def workflow_types() -> list[str]:
-    """The workflow type names the worker registers (hence the ones a replay can check)."""
-    names = (workflow._Definition.must_from_class(cls).name for cls in WORKFLOWS)
-    return [name for name in names if name is not None]
-
-
-@dataclass
-class ReplayReport:
-    ok: int = 0
-    failed: int = 0
-    missing: list[str] = field(default_factory=list)
-
-
-async def replay_histories(
-    histories: AsyncIterator[WorkflowHistory], workflows: Sequence[type] = WORKFLOWS
-) -> ReplayReport:
-    """Replay each history against ``workflows``, printing one line per workflow."""
-    report = ReplayReport()
-    replayer = Replayer(workflows=list(workflows))
-    async with replayer.workflow_replay_iterator(histories) as results:
-        async for result in results:
-            history = result.history
-            started = history.events[0].workflow_execution_started_event_attributes
-            where = f"{history.workflow_id}  run {history.run_id}"
-            failure = result.replay_failure
-            if failure is None:
-                report.ok += 1
-                typer.echo(
-                    f"ok                 {where}  ({started.workflow_type.name}, "
-                    f"{len(history.events)} events)"
-                )
-                continue
-            report.failed += 1
-            label = (
-                "NON-DETERMINISTIC"
-                if isinstance(failure, workflow.NondeterminismError)
-                else "FAILED"
-            )
-            typer.echo(f"{label:<18} {where}: {failure}")
-    return report
 
 
 @_command()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from activities.sessions import FAILPOINT_SLOW_FINISH
 from tests.cluster import Cluster, Process
 from tests.conftest import fresh_postgres_database, unavailable
 from tests.socket_peer import SocketPeer
+from tests.waiting import eventually, until
 from tests.web.test_collab import Editor
 from web.awareness import removal
 from workers.temporal_server import DevServer
@@ -83,15 +84,6 @@ async def open_editor(web: Process, token: str, room: str, sockets: list[SocketP
     editor = Editor(peer)
     editor.catch_up()
     return editor
-
-
-async def until(check: object, what: str, within: float = WITHIN) -> None:
-    assert callable(check)
-    deadline = asyncio.get_running_loop().time() + within
-    while not check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
 
 
 def text_of(editor: Editor) -> str:
@@ -296,7 +288,7 @@ async def test_a_session_whose_member_s_web_process_died_still_ends_when_nobody_
         async def ben_connected() -> bool:
             return ben_id in (await session())["connected"]
 
-        await eventually_async(ben_connected, "ben to be seen")
+        await eventually(ben_connected, bool, "ben to be seen")
         # Renewals keep him there for longer than a lease.
         for _ in range(8):
             assert await ben_connected()
@@ -308,15 +300,5 @@ async def test_a_session_whose_member_s_web_process_died_still_ends_when_nobody_
         async def ended() -> bool:
             return not (await session())["active"]
 
-        await eventually_async(ended, "the session to end by idleness", within=30)
+        await eventually(ended, bool, "the session to end by idleness", within=30)
         assert (await session())["endReason"] == "idle"
-
-
-async def eventually_async(
-    check: Callable[[], Awaitable[bool]], what: str, within: float = WITHIN
-) -> None:
-    deadline = asyncio.get_running_loop().time() + within
-    while not await check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
 
 import pytest
@@ -16,9 +16,10 @@ from tests.conftest import TEST_SECRET, Account, Accounts
 from tests.live_stack import LiveStack
 from tests.ops.changed_workflow import ChangedMatchRequest
 from tests.socket_peer import SocketPeer
+from tests.waiting import eventually
 from tests.web.test_matching import queued
 from workers.cli import app
-from workers.ops import replay_histories
+from workers.replay import replay_histories
 from workflows import search_attributes as attrs
 from workflows.match_messages import Criteria, MatchStatus, Outcome
 from workflows.matching import MatchRequestWorkflow
@@ -56,20 +57,6 @@ async def listed(stack: LiveStack, *args: str) -> list[dict[str, Any]]:
     result = await ops(stack, "list", "--json", *args)
     assert result.exit_code == 0, result.output
     return [json.loads(line) for line in result.stdout.splitlines()]
-
-
-async def eventually(
-    probe: Callable[[], Awaitable[T]], done: Callable[[T], bool], what: str, within: float = 20
-) -> T:
-    """Probe until ``done`` holds (visibility and workflows settle a moment after the event)."""
-    deadline = asyncio.get_running_loop().time() + within
-    while True:
-        value = await probe()
-        if done(value):
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}; last saw {value!r}")
-        await asyncio.sleep(0.2)
 
 
 async def closed_status(client: Client, workflow_id: str) -> WorkflowExecutionStatus | None:

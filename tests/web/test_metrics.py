@@ -23,6 +23,7 @@ from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
 from storage.database import Database
+from tests import waiting
 from tests.conftest import Accounts, RunningApp, ThreadedServer, make_settings, unavailable
 from tests.live_stack import LiveStack
 from tests.socket_peer import SocketPeer
@@ -59,6 +60,9 @@ class Scrape:
         self.text = text
         self.families = {family.name: family for family in text_string_to_metric_families(text)}
 
+    def __repr__(self) -> str:
+        return self.text
+
     def value(self, sample: str, **labels: str) -> float:
         """A sample's value (0 when absent, as a counter that never moved)."""
         for family in self.families.values():
@@ -81,14 +85,9 @@ async def scrape(base_url: str) -> Scrape:
 async def scraped_until(
     base_url: str, check: Callable[[Scrape], bool], within: float = 15.0
 ) -> Scrape:
-    deadline = asyncio.get_running_loop().time() + within
-    while True:
-        reading = await scrape(base_url)
-        if check(reading):
-            return reading
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"metrics never satisfied the check:\n{reading.text}")
-        await asyncio.sleep(0.2)
+    return await waiting.eventually(
+        lambda: scrape(base_url), check, "the metrics to satisfy the check", within, every=0.2
+    )
 
 
 class CapturedLogs:
