@@ -27,5 +27,7 @@ async def send_clients_elsewhere(sio: socketio.AsyncServer) -> None:
     for namespace in (MATCHING_NAMESPACE, COLLAB_NAMESPACE):
         await sio.emit(SERVER_SHUTDOWN, RECONNECT_NOTICE, namespace=namespace, ignore_queue=True)
     clients = len(sio.eio.sockets)
-    await sio.eio.disconnect()
+    if clients:
+        # Engine.IO's disconnect-all raises on an empty set (asyncio.wait of nothing).
+        await sio.eio.disconnect()
     log.info("sent %d clients to reconnect elsewhere", clients)
