@@ -27,6 +27,7 @@ from web.sockets.matching import MatchingNamespace
 from web.sockets.server import create_socket_server
 from web.state import AppState
 from web.temporal_setup import ensure_search_attributes
+from web.topics import KnownTopics
 from workflows.events import (
     COLLAB_HISTORY_NEW,
     COLLAB_NAMESPACE,
@@ -126,6 +127,7 @@ def create_app(
             passwords=Passwords(),
             orchestrator=orchestrator,
             documents=docs,
+            topics=KnownTopics(database),
         )
         app.state.peerprep = state
         state_holder.append(state)

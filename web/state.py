@@ -9,6 +9,7 @@ from storage.database import Database
 from web.auth import Passwords, TokenService
 from web.documents import Documents
 from web.orchestration import Orchestrator
+from web.topics import KnownTopics
 
 
 @dataclass(slots=True)
@@ -19,3 +20,4 @@ class AppState:
     passwords: Passwords
     orchestrator: Orchestrator
     documents: Documents
+    topics: KnownTopics
