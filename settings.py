@@ -99,7 +99,7 @@ class Settings(BaseSettings):
     match_disconnect_grace_seconds: float = Field(default=30.0, ge=0)
     match_recent_pair_seconds: float = Field(default=600.0, ge=0)
     # The matchmaker continues as new once its history holds this many events.
-    matchmaker_history_limit: int = Field(default=10_000, ge=20, le=50_000)
+    matchmaker_history_limit: int = Field(default=2_000, ge=20, le=50_000)
 
     # A stopping worker lets in-flight activities run this long before it cancels them.
     worker_shutdown_grace_seconds: float = Field(default=5.0, ge=0, le=600)

@@ -1,4 +1,4 @@
-"""Making a matched pair real: its question, its room row, and the news to both students."""
+"""Making matched pairs real: each pair's question and room row."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 import uuid
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -17,8 +18,11 @@ from storage.selection import pick_for_pair
 from workflows.events import MATCHED, MATCHING_NAMESPACE, matched_payload, user_room
 from workflows.match_messages import (
     CREATE_PAIR,
+    CREATE_PAIRS,
     CreatePairInput,
     CreatePairResult,
+    CreatePairsInput,
+    CreatePairsResult,
     Emit,
     Paired,
     Partner,
@@ -53,37 +57,59 @@ class PairActivities:
         self._notifier = notifier
         self._crash_after_room = FAILPOINT_AFTER_ROOM in failpoints
 
+    @activity.defn(name=CREATE_PAIRS)
+    async def create_pairs(self, request: CreatePairsInput) -> CreatePairsResult:
+        """The rooms of one matchmaker round; idempotent by room id, so a retry finds the rooms
+        (and their questions) already made. Nobody is told here: the matchmaker announces the
+        pairs once they are in its history, so a workflow task that fails after this activity
+        (and pairs differently on its retry) has announced nothing."""
+        questions: list[QuestionSummary | None] = []
+        async with self._database.session() as session:
+            for pair in request.pairs:
+                questions.append(await self._room_for(session, pair))
+        if self._crash_after_room and request.pairs:
+            os._exit(FAILPOINT_EXIT_CODE)
+        return CreatePairsResult(questions)
+
     @activity.defn(name=CREATE_PAIR)
     async def create_pair(self, request: CreatePairInput) -> CreatePairResult:
-        """Idempotent by room id: a retry finds the room (and its question) already made."""
-        member_ids = [uuid.UUID(member.user_id) for member in request.members]
+        """One pair's room, announced at once: what matchmakers ran before ``create_pairs``, kept
+        so their recorded rounds still replay."""
         async with self._database.session() as session:
-            room = await rooms.get_room(session, request.room_id)
-            if room is None:
-                question = await pick_for_pair(
-                    session, member_ids, Difficulty.parse(request.difficulty).value, request.topics
-                )
-                if question is None:
-                    raise ApplicationError("the question bank is empty", non_retryable=True)
-                room = await rooms.create_room(
-                    session,
-                    request.room_id,
-                    member_ids,
-                    question.id,
-                    question_snapshot(question),
-                    question.difficulty,
-                )
-                if self._crash_after_room:
-                    os._exit(FAILPOINT_EXIT_CODE)
+            summary = await self._room_for(session, request)
+        if summary is None:
+            raise ApplicationError("the question bank is empty", non_retryable=True)
+        await self._notifier.send(self._matched(request, summary))
+        if self._crash_after_room:
+            os._exit(FAILPOINT_EXIT_CODE)
+        return CreatePairResult(room_id=request.room_id, question=summary)
+
+    @staticmethod
+    async def _room_for(session: AsyncSession, request: CreatePairInput) -> QuestionSummary | None:
+        """The pair's room, made once; None when the question bank is empty."""
+        room = await rooms.get_room(session, request.room_id)
+        if room is None:
+            member_ids = [uuid.UUID(member.user_id) for member in request.members]
+            question = await pick_for_pair(
+                session, member_ids, Difficulty.parse(request.difficulty).value, request.topics
+            )
+            if question is None:
+                return None
+            room = await rooms.create_room(
+                session,
+                request.room_id,
+                member_ids,
+                question.id,
+                question_snapshot(question),
+                question.difficulty,
+            )
         stored = room.question
-        summary = QuestionSummary(
+        return QuestionSummary(
             id=stored["id"],
             title=stored["title"],
             difficulty=stored["difficulty"],
             topics=list(stored["topics"]),
         )
-        await self._notifier.send(self._matched(request, summary))
-        return CreatePairResult(room_id=request.room_id, question=summary)
 
     @staticmethod
     def _matched(request: CreatePairInput, question: QuestionSummary) -> list[Emit]:

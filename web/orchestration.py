@@ -6,7 +6,9 @@ The client dials lazily, so the API starts (and reports 503) while Temporal is s
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -17,6 +19,7 @@ from temporalio.client import (
     WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import (
     TypedSearchAttributes,
@@ -32,12 +35,14 @@ from workflows.match_messages import (
     CancelRequest,
     CancelResult,
     Criteria,
+    Emit,
     Enqueue,
     Join,
     MatchmakerState,
     MatchRequestInput,
     MatchResult,
     MatchStatus,
+    News,
     Presence,
     SessionTimeouts,
 )
@@ -103,6 +108,8 @@ class RequestStart:
 
 log = logging.getLogger(__name__)
 UPDATE_TIMEOUT = timedelta(seconds=2)
+# How long a join keeps asking for its update's answer before it falls back to the signal.
+UPDATE_PATIENCE = timedelta(seconds=10)
 MAX_UPDATES_IN_FLIGHT = 4
 
 
@@ -216,9 +223,11 @@ class Orchestrator:
 
     async def join_queue(
         self, user_id: str, username: str, criteria: Criteria, socket_id: str
-    ) -> None:
+    ) -> list[Emit]:
         """Start the user's request, or hand new criteria to the live one (never a twin), and put
-        it in the matchmaker's pool directly: the pool answers with joined-queue, then matched."""
+        it in the matchmaker's pool directly. Returns the news the caller delivers (joined-queue,
+        and matched if the request was paired at once); when the pool could only be reached by
+        signal, it is empty and the matchmaker tells the students itself."""
         start = self.request_start(user_id, username, criteria, enqueued_by_web=True)
         handle = await self.start_request(start, Join(criteria, socket_id, enqueued_by_web=True))
         log.info(
@@ -245,19 +254,45 @@ class Orchestrator:
             # The server refuses more than about ten updates in flight per workflow: under load
             # the signal is the way in (and the matchmaker batches signals anyway).
             await self._signal_enqueue(matchmaker, enqueue, handle, criteria, socket_id)
-            return
+            return []
         self._updates_in_flight += 1
         try:
-            await matchmaker.execute_update(
-                MatchmakerWorkflow.enqueue_now, enqueue, rpc_timeout=UPDATE_TIMEOUT
-            )
+            return await self._enqueue_for_news(matchmaker, enqueue)
         except Exception as error:
-            # Too many updates in flight (or a slow moment): the signal always gets through.
-            # Should the update have landed after all, the repeat only refreshes the entry.
+            # Refused (too many in flight), or no answer in time: the signal always gets
+            # through. If the update did land, its news may never reach us: the signal says
+            # so, and the matchmaker tells the students itself.
             log.debug("enqueue update refused (%s); sending the signal", error)
-            await self._signal_enqueue(matchmaker, enqueue, handle, criteria, socket_id)
+            unheard = dataclasses.replace(enqueue, unheard=True)
+            await self._signal_enqueue(matchmaker, unheard, handle, criteria, socket_id)
+            return []
         finally:
             self._updates_in_flight -= 1
+
+    async def _enqueue_for_news(
+        self, matchmaker: WorkflowHandle[MatchmakerWorkflow, None], enqueue: Enqueue
+    ) -> list[Emit]:
+        """The update, asked again under the same id while its answer is slow: the server
+        answers a repeat with the first one's result, so no news is lost to a timeout."""
+        update_id = str(uuid.uuid4())
+        deadline = asyncio.get_running_loop().time() + UPDATE_PATIENCE.total_seconds()
+        message = enqueue
+        while True:
+            try:
+                news: News = await matchmaker.execute_update(
+                    "enqueue_for_news",
+                    message,
+                    id=update_id,
+                    result_type=News,
+                    rpc_timeout=UPDATE_TIMEOUT,
+                )
+                return news.emits
+            except WorkflowUpdateRPCTimeoutOrCancelledError:
+                if asyncio.get_running_loop().time() >= deadline:
+                    raise
+                # Should the matchmaker have moved to a new run meanwhile, this lands there as
+                # a new update: by then the student may have been paired unheard.
+                message = dataclasses.replace(enqueue, unheard=True)
 
     async def _signal_enqueue(
         self,

@@ -42,6 +42,7 @@ def build_worker(
         activities=[
             probe.count_questions,
             notify.notify,
+            pairs.create_pairs,
             pairs.create_pair,
             sessions.finish_session,
         ],

@@ -152,6 +152,9 @@ class Enqueue:
     # From a join-queue (not a re-announce): if the run was already paired, that join is a new
     # request on its way, so the old match is not announced again.
     fresh_join: bool = False
+    # Sent after an update whose answer (the news of its round) was lost: if the run was already
+    # paired, the student has not heard of it yet.
+    unheard: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +180,8 @@ class InboxItem:
 
     enqueue: Enqueue | None = None
     withdraw: Withdraw | None = None
+    # The id of the update that brought it in, which waits for the news of its round.
+    reply_to: str | None = None
 
 
 @dataclass(slots=True)
@@ -190,7 +195,7 @@ class MatchmakerState:
     inbox: list[InboxItem] = field(default_factory=list)
     next_seq: int = 0
     # Continue as new once the history holds this many events.
-    history_limit: int = 10_000
+    history_limit: int = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +220,14 @@ class EmitBatch:
 
 
 @dataclass(frozen=True, slots=True)
+class News:
+    """Matchmaker → the web tier, as an update's result: what to tell whom (joined-queue, and
+    matched to both students if the request was paired), once its round is recorded."""
+
+    emits: list[Emit]
+
+
+@dataclass(frozen=True, slots=True)
 class PairMember:
     user_id: str
     username: str
@@ -235,6 +248,19 @@ class CreatePairResult:
 
 
 @dataclass(frozen=True, slots=True)
+class CreatePairsInput:
+    """Every pair of one matchmaker round, made in one activity."""
+
+    pairs: list[CreatePairInput]
+
+
+@dataclass(frozen=True, slots=True)
+class CreatePairsResult:
+    # One per pair, in order: the room's question, or None where no room could be made.
+    questions: list[QuestionSummary | None]
+
+
+@dataclass(frozen=True, slots=True)
 class SessionInput:
     room_id: str
     members: list[PairMember]
@@ -245,6 +271,7 @@ class SessionInput:
 # Names of activities, so workflows refer to them without importing activity code.
 NOTIFY = "notify"
 CREATE_PAIR = "create_pair"
+CREATE_PAIRS = "create_pairs"
 # Names of workflows, signals and queries that cross workflow boundaries.
 MATCHMAKER_WORKFLOW = "Matchmaker"
 MATCH_REQUEST_WORKFLOW = "MatchRequest"

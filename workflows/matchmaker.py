@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections.abc import Coroutine
 from datetime import timedelta
 from typing import Any
@@ -22,6 +23,7 @@ from workflows import search_attributes as attrs
 from workflows.events import JOINED_QUEUE, MATCHED, MATCHING_NAMESPACE, matched_payload, user_room
 from workflows.match_messages import (
     CREATE_PAIR,
+    CREATE_PAIRS,
     NOTIFY,
     SESSION_WORKFLOW,
     SIGNAL_PAIRED,
@@ -29,15 +31,19 @@ from workflows.match_messages import (
     SIGNAL_WITHDRAWN,
     CreatePairInput,
     CreatePairResult,
+    CreatePairsInput,
+    CreatePairsResult,
     Emit,
     EmitBatch,
     Enqueue,
     InboxItem,
     MatchmakerState,
+    News,
     Outcome,
     Paired,
     PairMember,
     Partner,
+    QuestionSummary,
     QueueSnapshot,
     RecentPair,
     Rejoin,
@@ -56,6 +62,13 @@ from workflows.pairing import (
 )
 
 _LOCAL_TIMEOUT = timedelta(seconds=10)
+# A pair's room id comes from its two request runs: a retried round that makes the same pair
+# makes the same room, and one that pairs differently cannot reuse another pair's room.
+_ROOMS = uuid.UUID("5f0c3a4e-8f1d-4c69-9a57-6f1f3d2b7c10")
+# Rounds from here on announce their pairs only once the round is recorded (see _make_all).
+NEWS_AFTER_COMMIT = "news-after-commit"
+# A full history continues as new even with signals waiting in the inbox (they are carried).
+CONTINUE_WITH_INBOX = "continue-with-inbox"
 # A room cannot be made while the database is down: keep trying, never give up on a pair.
 _LOCAL_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=5))
 
@@ -65,6 +78,14 @@ class MatchmakerWorkflow:
     @workflow.init
     def __init__(self, state: MatchmakerState) -> None:
         self._state = state
+        # This round's updates: a student's user room → the update that tells them.
+        self._routes: dict[str, str] = {}
+        # This round's news for its updates, by update id; moved to _news when the round is
+        # recorded, which is what the updates wait for.
+        self._pending: dict[str, list[Emit]] = {}
+        self._news: dict[str, list[Emit]] = {}
+        # About to continue as new: updates are answered at once, and signalled as it were.
+        self._closing = False
 
     @workflow.signal(name="enqueue")
     def enqueue(self, request: Enqueue) -> None:
@@ -77,6 +98,21 @@ class MatchmakerWorkflow:
         path at low load. Past the server's limit of updates in flight, callers fall back to
         the signal."""
         self._state.inbox.append(InboxItem(enqueue=request))
+
+    @workflow.update(name="enqueue_for_news")
+    async def enqueue_for_news(self, request: Enqueue) -> News:
+        """The ``enqueue`` signal as an update that returns the news of its round for the
+        caller to deliver: no activity runs to tell the student, and the caller hears only
+        once the round is in this workflow's history. Past the server's limit of updates in
+        flight, callers fall back to the signal."""
+        if self._closing:
+            # This run is about to continue as new: the next one tells the student.
+            self._state.inbox.append(InboxItem(enqueue=request))
+            return News([])
+        key = workflow.current_update_info().id  # type: ignore[union-attr]
+        self._state.inbox.append(InboxItem(enqueue=request, reply_to=key))
+        await workflow.wait_condition(lambda: key in self._news)
+        return News(self._news.pop(key))
 
     @workflow.signal(name="withdraw")
     def withdraw(self, request: Withdraw) -> None:
@@ -106,12 +142,23 @@ class MatchmakerWorkflow:
             pairs = self._pair_arrivals(arrivals, now)
             if relax_due is not None and now >= relax_due:
                 pairs += self._pair_relaxed(now)
+            emits = self._hand_to_updates(emits)
             if emits:
                 await self._notify(emits)
-            await asyncio.gather(*replies, *(self._make(pair, now) for pair in pairs))
+            if pairs and workflow.patched(NEWS_AFTER_COMMIT):
+                await asyncio.gather(*replies, self._make_all(pairs, now))
+            else:
+                self._release_updates()
+                await asyncio.gather(*replies, *(self._make(pair, now) for pair in pairs))
             self._forget_old_pairs(now)
             relax_due = next_relaxation(self._state.pool, now, self._state.rules)
-            if self._history_full() and not self._state.inbox:
+            if self._history_full() and (
+                not self._state.inbox or workflow.patched(CONTINUE_WITH_INBOX)
+            ):
+                # Under steady load the inbox is never empty here, and a history that only
+                # grows makes every replay (after any failed task) slower than the last.
+                self._closing = True
+                self._let_updates_go()
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(self._state)
 
@@ -133,12 +180,13 @@ class MatchmakerWorkflow:
         emits: list[Emit] = []
         for item in self._state.inbox:
             if item.enqueue is not None:
+                self._route(item.enqueue, item.reply_to)
                 settled = self._settled_pair(item.enqueue.request_run_id)
                 if settled is not None:
                     # Paired a moment ago (the request has not heard yet): never re-queue it.
                     paired, difficulty = settled
                     user, run = item.enqueue.user_id, item.enqueue.request_run_id
-                    if item.enqueue.fresh_join:
+                    if item.enqueue.fresh_join and not item.enqueue.unheard:
                         # A join-queue that reached the pool after the pair was made: the user
                         # has heard of the match and asks again, which is a new request.
                         replies.append(self._tell(user, run, SIGNAL_REJOIN, Rejoin()))
@@ -171,6 +219,7 @@ class MatchmakerWorkflow:
                     seq=entry.seq,
                     request_run_id=request.request_run_id,
                     fresh_joins=(entry.fresh_joins if same_run else 0) + int(request.fresh_join),
+                    unheard=(entry.unheard and same_run) or request.unheard,
                 )
                 self._state.pool[index] = updated
                 return updated
@@ -183,6 +232,7 @@ class MatchmakerWorkflow:
             seq=self._state.next_seq,
             request_run_id=request.request_run_id,
             fresh_joins=int(request.fresh_join),
+            unheard=request.unheard,
         )
         self._state.next_seq += 1
         self._state.pool.append(entry)
@@ -233,13 +283,73 @@ class MatchmakerWorkflow:
         self._state.pool.remove(pair.first)
         self._state.pool.remove(pair.second)
 
-    async def _make(self, pair: Pair, now: float) -> None:
-        """Room, question, session and both requests told: one pair, made exactly once."""
-        room_id = ids.room_id_for(str(workflow.uuid4()))
-        members = [
-            PairMember(user_id=entry.user_id, username=entry.username)
-            for entry in (pair.first, pair.second)
+    async def _make_all(self, pairs: list[Pair], now: float) -> None:
+        """Rooms, questions and sessions for a round's pairs, then the news to both students.
+
+        The news goes out only once the pairs are in this workflow's history: as the results
+        of the round's updates, which the server delivers once the task is recorded, or by an
+        activity once the sessions have started. A workflow task that fails before that (as the
+        server fails one when too many signals arrive during it) may pair differently on its
+        retry, and nobody must have heard of the pairs it threw away.
+        """
+        requests = [
+            CreatePairInput(
+                self._room_id(pair),
+                self._members(pair),
+                pair.difficulty,
+                pair.topics,
+            )
+            for pair in pairs
         ]
+        created = await workflow.execute_local_activity(
+            CREATE_PAIRS,
+            CreatePairsInput(requests),
+            result_type=CreatePairsResult,
+            start_to_close_timeout=_LOCAL_TIMEOUT,
+            retry_policy=_LOCAL_RETRY,
+        )
+        made = [
+            (pair, request, question)
+            for pair, request, question in zip(pairs, requests, created.questions, strict=True)
+            if question is not None
+        ]
+        news: list[Emit] = []
+        tells: list[Coroutine[Any, Any, None]] = []
+        for pair, request, question in made:
+            paired = self._remember(pair, request.room_id, question, now)
+            matched = [
+                self._matched(entry.user_id, message, pair.difficulty)
+                for entry, message in zip((pair.first, pair.second), paired, strict=True)
+            ]
+            # Either student's update carries the news of both; else an activity tells them.
+            key = self._routes.get(matched[0].room) or self._routes.get(matched[1].room)
+            if key is None:
+                news += matched
+            else:
+                self._pending.setdefault(key, []).extend(matched)
+            tells += [
+                self._tell(entry.user_id, entry.request_run_id, SIGNAL_PAIRED, message)
+                for entry, message in zip((pair.first, pair.second), paired, strict=True)
+            ]
+        # The updates' answers leave with the task that records this round (and the sessions'
+        # starts); the others' news waits for the sessions to have started.
+        self._release_updates()
+        await asyncio.gather(
+            *(self._start_session(request, question) for _pair, request, question in made)
+        )
+        for pair, _request, question in zip(pairs, requests, created.questions, strict=True):
+            if question is None:
+                workflow.logger.error("no question for %s: the bank is empty", pair.difficulty)
+                tells += self._cancel_both(pair)
+        if news:
+            tells.append(self._notify(news))
+        await asyncio.gather(*tells)
+
+    async def _make(self, pair: Pair, now: float) -> None:
+        """One pair, announced by its activity before the round was recorded: how rounds ran
+        before ``NEWS_AFTER_COMMIT``, kept so their histories replay."""
+        room_id = ids.room_id_for(str(workflow.uuid4()))
+        members = self._members(pair)
         try:
             created = await workflow.execute_local_activity(
                 CREATE_PAIR,
@@ -250,49 +360,53 @@ class MatchmakerWorkflow:
             )
         except ActivityError as error:
             workflow.logger.error("could not create a room for %s: %s", room_id, error.cause)
-            await asyncio.gather(
-                *(
-                    self._tell(
-                        entry.user_id,
-                        entry.request_run_id,
-                        SIGNAL_WITHDRAWN,
-                        Withdrawn(Outcome.CANCELLED),
-                    )
-                    for entry in (pair.first, pair.second)
-                )
-            )
+            await asyncio.gather(*self._cancel_both(pair))
             return
-        question = created.question
+        request = CreatePairInput(room_id, members, pair.difficulty, pair.topics)
+        await self._start_session(request, created.question)
+        paired = self._remember(pair, room_id, created.question, now)
+        await asyncio.gather(
+            self._tell(pair.first.user_id, pair.first.request_run_id, SIGNAL_PAIRED, paired[0]),
+            self._tell(pair.second.user_id, pair.second.request_run_id, SIGNAL_PAIRED, paired[1]),
+        )
+
+    async def _start_session(self, request: CreatePairInput, question: QuestionSummary) -> None:
         await workflow.start_child_workflow(
             SESSION_WORKFLOW,
-            SessionInput(room_id, members, question, self._state.session_timeouts),
-            id=ids.session_id(room_id),
+            SessionInput(request.room_id, request.members, question, self._state.session_timeouts),
+            id=ids.session_id(request.room_id),
             parent_close_policy=ParentClosePolicy.ABANDON,
             # Findable and readable in the Temporal UI from its first moment (the session keeps
             # them current as it goes).
             search_attributes=attrs.session_attributes(
-                room_id,
-                [member.user_id for member in members],
+                request.room_id,
+                [member.user_id for member in request.members],
                 question.difficulty,
                 list(question.topics),
             ),
             memo={
                 "question": question.title,
                 "difficulty": question.difficulty,
-                "members": [member.username for member in members],
+                "members": [member.username for member in request.members],
             },
         )
+
+    def _remember(
+        self, pair: Pair, room_id: str, question: QuestionSummary, now: float
+    ) -> list[Paired]:
+        """Record the pair (so late messages from either request get the same answer) and
+        return what each of the two is told."""
         paired = [
             Paired(
                 room_id,
                 Partner(pair.second.user_id, pair.second.username),
-                created.question,
+                question,
                 joins_seen=pair.first.fresh_joins,
             ),
             Paired(
                 room_id,
                 Partner(pair.first.user_id, pair.first.username),
-                created.question,
+                question,
                 joins_seen=pair.second.fresh_joins,
             ),
         ]
@@ -306,10 +420,77 @@ class MatchmakerWorkflow:
                 difficulty=pair.difficulty,
             )
         )
-        await asyncio.gather(
-            self._tell(pair.first.user_id, pair.first.request_run_id, SIGNAL_PAIRED, paired[0]),
-            self._tell(pair.second.user_id, pair.second.request_run_id, SIGNAL_PAIRED, paired[1]),
+        return paired
+
+    def _cancel_both(self, pair: Pair) -> list[Coroutine[Any, Any, None]]:
+        return [
+            self._tell(
+                entry.user_id, entry.request_run_id, SIGNAL_WITHDRAWN, Withdrawn(Outcome.CANCELLED)
+            )
+            for entry in (pair.first, pair.second)
+        ]
+
+    @staticmethod
+    def _room_id(pair: Pair) -> str:
+        names = [
+            f"{entry.user_id}/{entry.request_run_id}/{entry.seq}"
+            for entry in (pair.first, pair.second)
+        ]
+        return ids.room_id_for(str(uuid.uuid5(_ROOMS, "|".join(names))))
+
+    @staticmethod
+    def _members(pair: Pair) -> list[PairMember]:
+        return [
+            PairMember(user_id=entry.user_id, username=entry.username)
+            for entry in (pair.first, pair.second)
+        ]
+
+    def _route(self, request: Enqueue, update_id: str | None) -> None:
+        """Which update, if any, carries this student's news this round.
+
+        A repeat join in one round: the last update tells, the earlier one is done. A request
+        whose caller may have lost an update's answer (``unheard``) is told by activity.
+        """
+        room = user_room(request.user_id)
+        previous = self._routes.pop(room, None)
+        if previous is not None:
+            self._news[previous] = self._pending.pop(previous, [])
+        lost = request.unheard or any(
+            entry.unheard
+            for entry in self._state.pool
+            if entry.request_run_id == request.request_run_id
         )
+        if update_id is None:
+            return
+        if lost:
+            self._news[update_id] = []
+        else:
+            self._routes[room] = update_id
+
+    def _hand_to_updates(self, emits: list[Emit]) -> list[Emit]:
+        """Give this round's updates their students' news; return the rest."""
+        rest = []
+        for emit in emits:
+            key = self._routes.get(emit.room)
+            if key is None:
+                rest.append(emit)
+            else:
+                self._pending.setdefault(key, []).append(emit)
+        return rest
+
+    def _let_updates_go(self) -> None:
+        """Answer every waiting update with no news, and leave their joins in the inbox as if
+        signalled, so the next run tells those students itself."""
+        self._release_updates()
+        for index, item in enumerate(self._state.inbox):
+            if item.reply_to is not None:
+                self._news[item.reply_to] = []
+                self._state.inbox[index] = InboxItem(enqueue=item.enqueue)
+
+    def _release_updates(self) -> None:
+        for key in self._routes.values():
+            self._news[key] = self._pending.pop(key, [])
+        self._routes.clear()
 
     # Small pieces ----------------------------------------------------------------------------
 

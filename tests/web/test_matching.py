@@ -312,6 +312,26 @@ async def test_the_matchmaker_continues_as_new_and_keeps_its_pool(
     assert (await patient.wait_for("matched"))["matchedUserId"] == str(partner.id)
 
 
+async def test_a_burst_through_continues_as_new_leaves_nobody_unanswered(
+    live_stack: StackFactory, peers: Peers, accounts: Accounts
+) -> None:
+    # A history this short fills within the burst, while joins are still waiting in the inbox:
+    # they move to the next run, and every student still hears joined-queue, then matched.
+    stack = live_stack(matchmaker_history_limit=25)
+    assert stack.client is not None
+    matchmaker = stack.client.get_workflow_handle(stack.settings.matchmaker_id)
+    students = [await accounts.signup() for _ in range(16)]
+    clients = await asyncio.gather(
+        *(queued(stack, peers, student, "medium", ["Arrays"]) for student in students)
+    )
+    matches = await asyncio.gather(*(client.wait_for("matched") for client in clients))
+    partner_of = {str(s.id): m["matchedUserId"] for s, m in zip(students, matches, strict=True)}
+    assert all(partner_of[partner] == user for user, partner in partner_of.items())
+    assert len({m["roomId"] for m in matches}) == 8
+    described = stack.run(matchmaker.describe())
+    assert described.run_id != described.raw_description.workflow_execution_info.first_run_id
+
+
 async def test_joining_again_right_after_a_match_starts_a_new_request(
     live_stack: StackFactory, peers: Peers, accounts: Accounts
 ) -> None:

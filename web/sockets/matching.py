@@ -13,7 +13,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from storage import rooms
 from storage.models import User
-from storage.questions import list_topics, topic_key
 from web import metrics
 from web.sockets.base import AuthenticatedNamespace, Handler, describe_invalid
 from workflows import events
@@ -75,7 +74,7 @@ class MatchingNamespace(AuthenticatedNamespace):
         if payload.userId != user.user_id:
             await self._refuse(sid, "userId does not match the signed-in user")
             return
-        topics = await self._known_topics(payload.topics)
+        topics = await self.app.topics.spelled(payload.topics)
         if isinstance(topics, str):
             await self._refuse(sid, topics)
             return
@@ -83,11 +82,16 @@ class MatchingNamespace(AuthenticatedNamespace):
         metrics.MATCH_CLOCK.joined(user.user_id)
         # The matchmaker acknowledges with joined-queue once the request is in the pool.
         try:
-            await self.app.orchestrator.join_queue(user.user_id, user.username, criteria, sid)
+            news = await self.app.orchestrator.join_queue(
+                user.user_id, user.username, criteria, sid
+            )
         except Exception:
             metrics.MATCH_CLOCK.forget(user.user_id)
             log.exception("join-queue of %s failed", user.user_id)
             await self._refuse(sid, "matching is unavailable right now; please try again")
+            return
+        for emit in news:
+            await self.server.emit(emit.event, emit.data, room=emit.room, namespace=emit.namespace)
 
     async def cancel(self, sid: str, *_extra: Any) -> None:
         user = await self.user(sid)
@@ -111,17 +115,6 @@ class MatchingNamespace(AuthenticatedNamespace):
 
     async def _refuse(self, sid: str, message: str) -> None:
         await self.emit(events.JOINED_QUEUE, {"ok": False, "error": message}, to=sid)
-
-    async def _known_topics(self, topics: list[str]) -> list[str] | str:
-        """The topics in the bank's own spelling, or a message naming the unknown ones."""
-        async with self.app.database.session() as session:
-            known = {
-                topic_key(topic): topic for topic, _level, _count in await list_topics(session)
-            }
-        unknown = [topic for topic in topics if topic_key(topic) not in known]
-        if unknown:
-            return f"unknown topics: {', '.join(unknown)}"
-        return list(dict.fromkeys(known[topic_key(topic)] for topic in topics))
 
     async def _report_state(self, sid: str, user_id: str) -> None:
         # Twice at most: a request can end between reading its state and signalling it.
