@@ -11,15 +11,10 @@ from typing import Any, Protocol
 
 from temporalio import activity
 
-from workflows.events import COLLAB_ENDED, MATCH_TIMEOUT, MATCHED, collab_room, user_room
+from workflows.events import outcome_line
 from workflows.match_messages import NOTIFY, Emit, EmitBatch
 
 log = logging.getLogger(__name__)
-
-# The events that end something get one log line each, with the ids they concern.
-_OUTCOMES = {MATCHED: "matched", MATCH_TIMEOUT: "match timed out", COLLAB_ENDED: "session ended"}
-_USER_ROOM = user_room("")
-_COLLAB_ROOM = collab_room("")
 
 
 class Emitter(Protocol):
@@ -59,20 +54,10 @@ class NotifyActivities:
 
 
 def _log_outcome(emit: Emit) -> None:
-    message = _OUTCOMES.get(emit.event)
-    if message is None:
+    line = outcome_line(emit)
+    if line is None:
         return
-    fields: dict[str, Any] = {}
+    message, fields = line
     if activity.in_activity():
         fields["workflow_id"] = activity.info().workflow_id
-    if emit.room.startswith(_USER_ROOM):
-        fields["user_id"] = emit.room.removeprefix(_USER_ROOM)
-    room_id = emit.data.get("roomId") or (
-        emit.room.removeprefix(_COLLAB_ROOM) if emit.room.startswith(_COLLAB_ROOM) else None
-    )
-    if room_id:
-        fields["room_id"] = room_id
-    for key, field in (("matchedUserId", "partner_id"), ("reason", "reason")):
-        if key in emit.data:
-            fields[field] = emit.data[key]
     log.info(message, extra=fields)

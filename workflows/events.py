@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from workflows.match_messages import Paired
+    from workflows.match_messages import Emit, Paired
 
 MATCHING_NAMESPACE = "/matching"
 COLLAB_NAMESPACE = "/collab"
@@ -74,3 +74,26 @@ SERVER_SHUTDOWN = "server:shutdown"
 def collab_room(room_id: str) -> str:
     """The Socket.IO room of one collaboration room's sockets."""
     return f"room:{room_id}"
+
+
+# The events that end something get one log line each, with the ids they concern.
+_OUTCOMES = {MATCHED: "matched", MATCH_TIMEOUT: "match timed out", COLLAB_ENDED: "session ended"}
+
+
+def outcome_line(emit: Emit) -> tuple[str, dict[str, Any]] | None:
+    """The log message and fields for an emit that ends something (whoever sends it)."""
+    message = _OUTCOMES.get(emit.event)
+    if message is None:
+        return None
+    fields: dict[str, Any] = {}
+    if emit.room.startswith(user_room("")):
+        fields["user_id"] = emit.room.removeprefix(user_room(""))
+    room_id = emit.data.get("roomId") or (
+        emit.room.removeprefix(collab_room("")) if emit.room.startswith(collab_room("")) else None
+    )
+    if room_id:
+        fields["room_id"] = room_id
+    for key, field in (("matchedUserId", "partner_id"), ("reason", "reason")):
+        if key in emit.data:
+            fields[field] = emit.data[key]
+    return message, fields

@@ -16,7 +16,7 @@ from storage.models import User
 from web import metrics
 from web.sockets.base import AuthenticatedNamespace, Handler, describe_invalid
 from workflows import events
-from workflows.match_messages import Criteria, MatchStatus, Outcome
+from workflows.match_messages import Criteria, Emit, MatchStatus, Outcome
 from workflows.pairing import DIFFICULTIES
 
 log = logging.getLogger(__name__)
@@ -90,8 +90,7 @@ class MatchingNamespace(AuthenticatedNamespace):
             log.exception("join-queue of %s failed", user.user_id)
             await self._refuse(sid, "matching is unavailable right now; please try again")
             return
-        for emit in news:
-            await self.server.emit(emit.event, emit.data, room=emit.room, namespace=emit.namespace)
+        await self._deliver(news)
 
     async def cancel(self, sid: str, *_extra: Any) -> None:
         user = await self.user(sid)
@@ -112,6 +111,16 @@ class MatchingNamespace(AuthenticatedNamespace):
         if not result.cancelled:
             reply["error"] = "too late to cancel: you have been matched"
         await self.emit(events.LEFT_QUEUE, reply, room=events.user_room(user.user_id))
+
+    async def _deliver(self, news: list[Emit]) -> None:
+        """The matchmaker's news for this join (its update's answer), to both students' rooms."""
+        matchmaker_id = self.app.orchestrator.matching.matchmaker_id
+        for emit in news:
+            line = events.outcome_line(emit)
+            if line is not None:
+                message, fields = line
+                log.info(message, extra={**fields, "workflow_id": matchmaker_id})
+            await self.server.emit(emit.event, emit.data, room=emit.room, namespace=emit.namespace)
 
     async def _refuse(self, sid: str, message: str) -> None:
         await self.emit(events.JOINED_QUEUE, {"ok": False, "error": message}, to=sid)
