@@ -51,6 +51,7 @@ from workflows.match_messages import (
     Withdraw,
     Withdrawn,
 )
+from workflows.match_news import Newsroom
 from workflows.pairing import (
     Entry,
     Pair,
@@ -78,12 +79,7 @@ class MatchmakerWorkflow:
     @workflow.init
     def __init__(self, state: MatchmakerState) -> None:
         self._state = state
-        # This round's updates: a student's user room → the update that tells them.
-        self._routes: dict[str, str] = {}
-        # This round's news for its updates, by update id; moved to _news when the round is
-        # recorded, which is what the updates wait for.
-        self._pending: dict[str, list[Emit]] = {}
-        self._news: dict[str, list[Emit]] = {}
+        self._newsroom = Newsroom()
         # About to continue as new: updates are answered at once, and signalled as it were.
         self._closing = False
 
@@ -111,8 +107,8 @@ class MatchmakerWorkflow:
             return News([])
         key = workflow.current_update_info().id  # type: ignore[union-attr]
         self._state.inbox.append(InboxItem(enqueue=request, reply_to=key))
-        await workflow.wait_condition(lambda: key in self._news)
-        return News(self._news.pop(key))
+        await workflow.wait_condition(lambda: self._newsroom.ready(key))
+        return News(self._newsroom.take(key))
 
     @workflow.signal(name="withdraw")
     def withdraw(self, request: Withdraw) -> None:
@@ -142,13 +138,13 @@ class MatchmakerWorkflow:
             pairs = self._pair_arrivals(arrivals, now)
             if relax_due is not None and now >= relax_due:
                 pairs += self._pair_relaxed(now)
-            emits = self._hand_to_updates(emits)
+            emits = self._newsroom.hold(emits)
             if emits:
                 await self._notify(emits)
             if pairs and workflow.patched(NEWS_AFTER_COMMIT):
                 await asyncio.gather(*replies, self._make_all(pairs, now))
             else:
-                self._release_updates()
+                self._newsroom.release()
                 await asyncio.gather(*replies, *(self._make(pair, now) for pair in pairs))
             self._forget_old_pairs(now)
             relax_due = next_relaxation(self._state.pool, now, self._state.rules)
@@ -308,39 +304,33 @@ class MatchmakerWorkflow:
             start_to_close_timeout=_LOCAL_TIMEOUT,
             retry_policy=_LOCAL_RETRY,
         )
-        made = [
-            (pair, request, question)
-            for pair, request, question in zip(pairs, requests, created.questions, strict=True)
-            if question is not None
-        ]
+        made: list[tuple[CreatePairInput, QuestionSummary]] = []
         news: list[Emit] = []
         tells: list[Coroutine[Any, Any, None]] = []
-        for pair, request, question in made:
-            paired = self._remember(pair, request.room_id, question, now)
-            matched = [
-                self._matched(entry.user_id, message, pair.difficulty)
-                for entry, message in zip((pair.first, pair.second), paired, strict=True)
-            ]
-            # Either student's update carries the news of both; else an activity tells them.
-            key = self._routes.get(matched[0].room) or self._routes.get(matched[1].room)
-            if key is None:
-                news += matched
-            else:
-                self._pending.setdefault(key, []).extend(matched)
-            tells += [
-                self._tell(entry.user_id, entry.request_run_id, SIGNAL_PAIRED, message)
-                for entry, message in zip((pair.first, pair.second), paired, strict=True)
-            ]
-        # The updates' answers leave with the task that records this round (and the sessions'
-        # starts); the others' news waits for the sessions to have started.
-        self._release_updates()
-        await asyncio.gather(
-            *(self._start_session(request, question) for _pair, request, question in made)
-        )
-        for pair, _request, question in zip(pairs, requests, created.questions, strict=True):
+        for pair, request, question in zip(pairs, requests, created.questions, strict=True):
             if question is None:
                 workflow.logger.error("no question for %s: the bank is empty", pair.difficulty)
                 tells += self._cancel_both(pair)
+                continue
+            made.append((request, question))
+            paired = self._remember(pair, request.room_id, question, now)
+            told = list(zip((pair.first, pair.second), paired, strict=True))
+            matched = [
+                self._matched(entry.user_id, message, pair.difficulty) for entry, message in told
+            ]
+            # Either student's update carries the news of both; else an activity tells them.
+            if not self._newsroom.hold_together(matched):
+                news += matched
+            tells += [
+                self._tell(entry.user_id, entry.request_run_id, SIGNAL_PAIRED, message)
+                for entry, message in told
+            ]
+        # The updates' answers leave with the task that records this round (and the sessions'
+        # starts); the others' news waits for the sessions to have started.
+        self._newsroom.release()
+        await asyncio.gather(
+            *(self._start_session(request, question) for request, question in made)
+        )
         if news:
             tells.append(self._notify(news))
         await asyncio.gather(*tells)
@@ -349,11 +339,11 @@ class MatchmakerWorkflow:
         """One pair, announced by its activity before the round was recorded: how rounds ran
         before ``NEWS_AFTER_COMMIT``, kept so their histories replay."""
         room_id = ids.room_id_for(str(workflow.uuid4()))
-        members = self._members(pair)
+        request = CreatePairInput(room_id, self._members(pair), pair.difficulty, pair.topics)
         try:
             created = await workflow.execute_local_activity(
                 CREATE_PAIR,
-                CreatePairInput(room_id, members, pair.difficulty, pair.topics),
+                request,
                 result_type=CreatePairResult,
                 start_to_close_timeout=_LOCAL_TIMEOUT,
                 retry_policy=_LOCAL_RETRY,
@@ -362,7 +352,6 @@ class MatchmakerWorkflow:
             workflow.logger.error("could not create a room for %s: %s", room_id, error.cause)
             await asyncio.gather(*self._cancel_both(pair))
             return
-        request = CreatePairInput(room_id, members, pair.difficulty, pair.topics)
         await self._start_session(request, created.question)
         paired = self._remember(pair, room_id, created.question, now)
         await asyncio.gather(
@@ -446,51 +435,28 @@ class MatchmakerWorkflow:
         ]
 
     def _route(self, request: Enqueue, update_id: str | None) -> None:
-        """Which update, if any, carries this student's news this round.
-
-        A repeat join in one round: the last update tells, the earlier one is done. A request
-        whose caller may have lost an update's answer (``unheard``) is told by activity.
-        """
-        room = user_room(request.user_id)
-        previous = self._routes.pop(room, None)
-        if previous is not None:
-            self._news[previous] = self._pending.pop(previous, [])
-        lost = request.unheard or any(
-            entry.unheard
-            for entry in self._state.pool
-            if entry.request_run_id == request.request_run_id
+        """Whether this join's update carries its student's news: not when its caller may
+        have lost an update's answer (``unheard``); then an activity tells the student."""
+        lost = update_id is not None and (
+            request.unheard
+            or any(
+                entry.unheard
+                for entry in self._state.pool
+                if entry.request_run_id == request.request_run_id
+            )
         )
-        if update_id is None:
-            return
-        if lost:
-            self._news[update_id] = []
-        else:
-            self._routes[room] = update_id
-
-    def _hand_to_updates(self, emits: list[Emit]) -> list[Emit]:
-        """Give this round's updates their students' news; return the rest."""
-        rest = []
-        for emit in emits:
-            key = self._routes.get(emit.room)
-            if key is None:
-                rest.append(emit)
-            else:
-                self._pending.setdefault(key, []).append(emit)
-        return rest
+        self._newsroom.route(request.user_id, None if lost else update_id)
+        if lost and update_id is not None:
+            self._newsroom.answer_empty(update_id)
 
     def _let_updates_go(self) -> None:
         """Answer every waiting update with no news, and leave their joins in the inbox as if
         signalled, so the next run tells those students itself."""
-        self._release_updates()
+        self._newsroom.release()
         for index, item in enumerate(self._state.inbox):
             if item.reply_to is not None:
-                self._news[item.reply_to] = []
+                self._newsroom.answer_empty(item.reply_to)
                 self._state.inbox[index] = InboxItem(enqueue=item.enqueue)
-
-    def _release_updates(self) -> None:
-        for key in self._routes.values():
-            self._news[key] = self._pending.pop(key, [])
-        self._routes.clear()
 
     # Small pieces ----------------------------------------------------------------------------
 
