@@ -6,6 +6,7 @@ import os
 import uuid
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -64,12 +65,23 @@ class PairActivities:
         pairs once they are in its history, so a workflow task that fails after this activity
         (and pairs differently on its retry) has announced nothing."""
         questions: list[QuestionSummary | None] = []
+        problems: list[str | None] = []
         async with self._database.session() as session:
             for pair in request.pairs:
-                questions.append(await self._room_for(session, pair))
+                try:
+                    question = await self._room_for(session, pair)
+                except IntegrityError as error:
+                    # A member with no profile (an enqueue signalled by hand, say) fails this
+                    # pair on every retry: it must not hold up the round, or the matchmaker.
+                    await session.rollback()
+                    questions.append(None)
+                    problems.append(f"the room could not be stored: {error.orig}")
+                    continue
+                questions.append(question)
+                problems.append(None if question is not None else "the question bank is empty")
         if self._crash_after_room and request.pairs:
             os._exit(FAILPOINT_EXIT_CODE)
-        return CreatePairsResult(questions)
+        return CreatePairsResult(questions, problems)
 
     @activity.defn(name=CREATE_PAIR)
     async def create_pair(self, request: CreatePairInput) -> CreatePairResult:

@@ -89,6 +89,8 @@ class Withdrawn:
     """Matchmaker → request: you are out of the pool (``reason`` echoes the withdrawal)."""
 
     reason: Outcome
+    # Set when the matchmaker withdrew the request itself: what the student is told.
+    message: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +260,8 @@ class CreatePairsInput:
 class CreatePairsResult:
     # One per pair, in order: the room's question, or None where no room could be made.
     questions: list[QuestionSummary | None]
+    # Why, where no room could be made (empty in rounds recorded before it was kept).
+    problems: list[str | None] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,7 @@ class MatchRequestWorkflow:
         self._withdraw_reason: Outcome | None = None
         self._withdraw_sent = False
         self._outcome: Outcome | None = None
+        self._withdrawn_message = ""
         self._paired: Paired | None = None
         self._sockets: set[str] = set(request.sockets)
         # A join that came after this request was settled: it becomes the next request.
@@ -140,6 +141,8 @@ class MatchRequestWorkflow:
     @workflow.signal
     def withdrawn(self, withdrawn: Withdrawn) -> None:
         if self._outcome is None:
+            if self._withdraw_reason is None:
+                self._withdrawn_message = withdrawn.message
             self._outcome = self._withdraw_reason or withdrawn.reason
 
     # The request's life ----------------------------------------------------------------------
@@ -259,6 +262,14 @@ class MatchRequestWorkflow:
         elif outcome is Outcome.DISCONNECTED:
             emit = Emit(
                 LEFT_QUEUE, {"ok": True, "reason": "disconnected"}, room, MATCHING_NAMESPACE
+            )
+        elif outcome is Outcome.CANCELLED and self._withdrawn_message:
+            # Withdrawn by the matchmaker (no room could be made), not by the student.
+            emit = Emit(
+                LEFT_QUEUE,
+                {"ok": False, "error": self._withdrawn_message},
+                room,
+                MATCHING_NAMESPACE,
             )
         else:
             return  # matched: the matchmaker told them; cancelled: the web tier answers

@@ -70,6 +70,8 @@ _ROOMS = uuid.UUID("5f0c3a4e-8f1d-4c69-9a57-6f1f3d2b7c10")
 NEWS_AFTER_COMMIT = "news-after-commit"
 # A full history continues as new even with signals waiting in the inbox (they are carried).
 CONTINUE_WITH_INBOX = "continue-with-inbox"
+# What both students of a pair hear when its room cannot be made.
+_NO_ROOM = "a room for your match could not be made; please join the queue again"
 # A room cannot be made while the database is down: keep trying, never give up on a pair.
 _LOCAL_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=5))
 
@@ -307,10 +309,15 @@ class MatchmakerWorkflow:
         made: list[tuple[CreatePairInput, QuestionSummary]] = []
         news: list[Emit] = []
         tells: list[Coroutine[Any, Any, None]] = []
-        for pair, request, question in zip(pairs, requests, created.questions, strict=True):
+        problems = created.problems or [None] * len(requests)
+        for pair, request, question, problem in zip(
+            pairs, requests, created.questions, problems, strict=True
+        ):
             if question is None:
-                workflow.logger.error("no question for %s: the bank is empty", pair.difficulty)
-                tells += self._cancel_both(pair)
+                workflow.logger.error(
+                    "no room for %s: %s", request.room_id, problem or "the question bank is empty"
+                )
+                tells += self._cancel_both(pair, _NO_ROOM)
                 continue
             made.append((request, question))
             paired = self._remember(pair, request.room_id, question, now)
@@ -411,11 +418,10 @@ class MatchmakerWorkflow:
         )
         return paired
 
-    def _cancel_both(self, pair: Pair) -> list[Coroutine[Any, Any, None]]:
+    def _cancel_both(self, pair: Pair, message: str = "") -> list[Coroutine[Any, Any, None]]:
+        withdrawn = Withdrawn(Outcome.CANCELLED, message)
         return [
-            self._tell(
-                entry.user_id, entry.request_run_id, SIGNAL_WITHDRAWN, Withdrawn(Outcome.CANCELLED)
-            )
+            self._tell(entry.user_id, entry.request_run_id, SIGNAL_WITHDRAWN, withdrawn)
             for entry in (pair.first, pair.second)
         ]
 

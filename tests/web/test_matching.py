@@ -9,15 +9,19 @@ from pathlib import Path
 
 import pytest
 import socketio
+from sqlalchemy import select
 
 from storage import rooms
 from storage.database import Database
+from storage.models import RoomMember
 from tests.conftest import Account, Accounts, ThreadedServer, make_settings, mint_token
 from tests.live_stack import LiveStack
 from tests.socket_peer import SocketPeer
 from web.app import create_app
 from workers.temporal_server import free_port
+from workflows import ids
 from workflows.events import MATCHING_NAMESPACE
+from workflows.match_messages import Criteria, Enqueue
 
 Peers = Callable[[str, str], SocketPeer]
 StackFactory = Callable[..., LiveStack]
@@ -363,6 +367,44 @@ async def test_matching_recovers_when_the_matchmaker_was_terminated(
     assert (await first.wait_for("matched"))["roomId"] == (await second.wait_for("matched"))[
         "roomId"
     ]
+
+
+async def test_a_pair_whose_room_cannot_be_stored_is_told_and_holds_nobody_else_up(
+    live_stack: StackFactory, peers: Peers, accounts: Accounts, database: Database
+) -> None:
+    # An enqueue signalled by hand for a user with no profile: its room can never be stored.
+    # Retrying it for ever would stop every later pair (and the worker's shutdown).
+    stack = live_stack()
+    assert stack.client is not None
+    matchmaker = stack.client.get_workflow_handle(stack.settings.matchmaker_id)
+    alice = await accounts.signup()
+    waiting = await queued(stack, peers, alice, "easy", ["Trees"])
+    ghost = str(uuid.uuid4())
+    await stack.call(
+        matchmaker.signal(
+            "enqueue",
+            Enqueue(
+                user_id=ghost,
+                username="ghost",
+                criteria=Criteria("easy", ["Trees"]),
+                request_workflow_id=ids.match_request_id(ghost),
+                request_run_id=str(uuid.uuid4()),
+            ),
+        )
+    )
+    told = await waiting.wait_for("left-queue", within=15)
+    assert told["ok"] is False
+    assert "join the queue again" in told["error"]
+    async with database.session() as session:
+        mine = select(RoomMember.room_id).where(RoomMember.user_id == alice.id)
+        assert (await session.execute(mine)).all() == []
+    # The matchmaker carries on: the next pair (Alice again among them) is made.
+    bob = await accounts.signup()
+    await waiting.emit(
+        "join-queue", {"userId": str(alice.id), "difficulty": "easy", "topics": ["Trees"]}
+    )
+    second = await queued(stack, peers, bob, "easy", ["Trees"])
+    assert (await second.wait_for("matched"))["matchedUserId"] == str(alice.id)
 
 
 async def test_join_is_refused_clearly_while_temporal_is_down(
