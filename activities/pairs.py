@@ -48,6 +48,9 @@ def question_snapshot(question: Question) -> dict[str, Any]:
 # show that a retried pair still ends in exactly one room.
 FAILPOINT_AFTER_ROOM = "create_pair.after_room"
 FAILPOINT_EXIT_CODE = 70
+# Every attempt to make a round's rooms fails as if the database were unreachable: the shutdown
+# test uses it to show that a stop is not held up by a local activity that keeps retrying.
+FAILPOINT_ROOMS_UNREACHABLE = "create_pairs.unreachable"
 
 
 class PairActivities:
@@ -57,6 +60,7 @@ class PairActivities:
         self._database = database
         self._notifier = notifier
         self._crash_after_room = FAILPOINT_AFTER_ROOM in failpoints
+        self._rooms_unreachable = FAILPOINT_ROOMS_UNREACHABLE in failpoints
 
     @activity.defn(name=CREATE_PAIRS)
     async def create_pairs(self, request: CreatePairsInput) -> CreatePairsResult:
@@ -64,6 +68,8 @@ class PairActivities:
         (and their questions) already made. Nobody is told here: the matchmaker announces the
         pairs once they are in its history, so a workflow task that fails after this activity
         (and pairs differently on its retry) has announced nothing."""
+        if self._rooms_unreachable:
+            raise ConnectionError(f"failpoint {FAILPOINT_ROOMS_UNREACHABLE}")
         questions: list[QuestionSummary | None] = []
         problems: list[str | None] = []
         async with self._database.session() as session:

@@ -61,8 +61,9 @@ def _group_alive(pgid: int) -> bool:
 class Stack:
     """One ``peerprep up`` process tree in its own process group."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, **env: str) -> None:
         self.data_dir = data_dir
+        self.env = env
         self.port = free_port()
         self.temporal_port = free_port()
         self.ui_port = free_port()
@@ -88,7 +89,7 @@ class Stack:
         ]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                command, stdout=log, stderr=log, env=environment(), start_new_session=True
+                command, stdout=log, stderr=log, env=environment(**self.env), start_new_session=True
             )
         eventually(self._healthy, STARTUP_SECONDS, f"peerprep up to be healthy (log: {self.log})")
 

@@ -40,6 +40,8 @@ from workers.worker import build_worker
 log = logging.getLogger("peerprep")
 # How long a stopping web process waits for its clients to take the reconnect notice.
 DRAIN_SECONDS = 2.0
+# How long past its grace period the worker may take to stop before the process goes without it.
+SHUTDOWN_MARGIN_SECONDS = 5.0
 
 
 class EmbeddedServer(uvicorn.Server):
@@ -91,6 +93,7 @@ async def _run_until_stopped(
     web: uvicorn.Server | None,
     worker: Worker | None,
     sio: socketio.AsyncServer | None = None,
+    worker_grace: float = 0.0,
 ) -> None:
     """Run the web server and/or worker until a signal or until either one ends.
 
@@ -120,9 +123,20 @@ async def _run_until_stopped(
     if web is not None:
         web.should_exit = True
     if worker is not None and worker.is_running:
-        await worker.shutdown()
+        try:
+            async with asyncio.timeout(worker_grace + SHUTDOWN_MARGIN_SECONDS):
+                await worker.shutdown()
+        except TimeoutError:
+            # The SDK waits for local activities that are still retrying (against a database
+            # that is down, say), however long that takes. Their workflow tasks were never
+            # completed, so Temporal hands them to another worker: stopping loses nothing.
+            log.error(
+                "the worker had not stopped %ss after its grace period (a local activity still "
+                "retrying?): stopping without it",
+                SHUTDOWN_MARGIN_SECONDS,
+            )
     for task in tasks:
-        if tasks[task] == "signal":
+        if tasks[task] != "web":
             task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
 
@@ -206,7 +220,7 @@ async def run_up(settings: Settings) -> None:
         )
         web = _web_server(settings, sio, documents)
         announce = asyncio.create_task(_announce_when_ready(settings, web, dev))
-        await _run_until_stopped(stop, web, worker, sio)
+        await _run_until_stopped(stop, web, worker, sio, settings.worker_shutdown_grace_seconds)
         announce.cancel()
     finally:
         for documents in stack_resources:
@@ -266,7 +280,9 @@ async def run_worker(settings: Settings) -> None:
             shutdown_grace_seconds=settings.worker_shutdown_grace_seconds,
         )
         try:
-            await _run_until_stopped(stop, None, worker)
+            await _run_until_stopped(
+                stop, None, worker, None, settings.worker_shutdown_grace_seconds
+            )
         finally:
             if store is not None:
                 await store.close()

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from temporalio.client import Client
 
-from tests.up_process import PEERPREP, STOP_SECONDS, Stack, environment, port_open
+from activities.pairs import FAILPOINT_ROOMS_UNREACHABLE
+from settings import Settings
+from tests.up_process import (
+    PEERPREP,
+    STARTUP_SECONDS,
+    STOP_SECONDS,
+    Stack,
+    environment,
+    eventually,
+    port_open,
+)
 from workers.temporal_server import free_port
+from workflows import ids
+from workflows.match_messages import Criteria, Enqueue
 
 
 @pytest.fixture
@@ -37,6 +52,46 @@ def test_up_serves_api_docs_and_temporal_ui_then_stops_on_sigterm(stack: Stack) 
     assert stack.process.returncode == 0
     assert not port_open(stack.temporal_port)
     assert not port_open(stack.port)
+
+
+def test_up_stops_on_sigterm_while_a_round_keeps_failing_to_reach_the_database(
+    tmp_path: Path,
+) -> None:
+    # The SDK waits for a retrying local activity however long it takes; the stop must not.
+    stack = Stack(
+        tmp_path / "data",
+        PEERPREP_FAILPOINTS=FAILPOINT_ROOMS_UNREACHABLE,
+        PEERPREP_WORKER_SHUTDOWN_GRACE_SECONDS="0.5",
+    )
+    try:
+        stack.start()
+        asyncio.run(_two_waiting_students(f"127.0.0.1:{stack.temporal_port}"))
+        eventually(
+            lambda: FAILPOINT_ROOMS_UNREACHABLE in stack.log.read_text(),
+            STARTUP_SECONDS,
+            "the round to fail",
+        )
+        assert stack.terminate() < STOP_SECONDS
+        assert stack.process is not None
+        assert stack.process.returncode == 0
+        assert "stopping without it" in stack.log.read_text()
+    finally:
+        stack.cleanup()
+
+
+async def _two_waiting_students(temporal_address: str) -> None:
+    client = await Client.connect(temporal_address)
+    matchmaker = client.get_workflow_handle(Settings().matchmaker_id)
+    for _ in range(2):
+        user = str(uuid.uuid4())
+        enqueue = Enqueue(
+            user_id=user,
+            username="student",
+            criteria=Criteria("easy", ["Arrays"]),
+            request_workflow_id=ids.match_request_id(user),
+            request_run_id=str(uuid.uuid4()),
+        )
+        await matchmaker.signal("enqueue", enqueue)
 
 
 def test_up_keeps_all_data_across_sigterm_and_sigkill_restarts(stack: Stack) -> None:
