@@ -11,7 +11,7 @@ import contextlib
 import uuid
 from collections.abc import Coroutine
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -74,6 +74,15 @@ CONTINUE_WITH_INBOX = "continue-with-inbox"
 _NO_ROOM = "a room for your match could not be made; please join the queue again"
 # A room cannot be made while the database is down: keep trying, never give up on a pair.
 _LOCAL_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=5))
+
+
+class Tell(NamedTuple):
+    """A signal the matchmaker owes one request run."""
+
+    user_id: str
+    run_id: str
+    signal: str
+    message: object
 
 
 @workflow.defn(name="Matchmaker")
@@ -144,10 +153,12 @@ class MatchmakerWorkflow:
             if emits:
                 await self._notify(emits)
             if pairs and workflow.patched(NEWS_AFTER_COMMIT):
-                await asyncio.gather(*replies, self._make_all(pairs, now))
+                await asyncio.gather(*self._send(replies), self._make_all(pairs, now))
             else:
                 self._newsroom.release()
-                await asyncio.gather(*replies, *(self._make(pair, now) for pair in pairs))
+                await asyncio.gather(
+                    *self._send(replies), *(self._make(pair, now) for pair in pairs)
+                )
             self._forget_old_pairs(now)
             relax_due = next_relaxation(self._state.pool, now, self._state.rules)
             if self._history_full() and (
@@ -169,12 +180,10 @@ class MatchmakerWorkflow:
         with contextlib.suppress(TimeoutError):
             await workflow.wait_condition(lambda: bool(self._state.inbox), timeout=timeout)
 
-    def _take_inbox(
-        self, now: float
-    ) -> tuple[list[Entry], list[Emit], list[Coroutine[Any, Any, None]]]:
+    def _take_inbox(self, now: float) -> tuple[list[Entry], list[Emit], list[Tell]]:
         """Apply queued signals in order: who arrived, what to tell them, which replies to send."""
         arrivals: dict[str, Entry] = {}
-        replies = []
+        replies: list[Tell] = []
         emits: list[Emit] = []
         for item in self._state.inbox:
             if item.enqueue is not None:
@@ -187,9 +196,9 @@ class MatchmakerWorkflow:
                     if item.enqueue.fresh_join and not item.enqueue.unheard:
                         # A join-queue that reached the pool after the pair was made: the user
                         # has heard of the match and asks again, which is a new request.
-                        replies.append(self._tell(user, run, SIGNAL_REJOIN, Rejoin()))
+                        replies.append(Tell(user, run, SIGNAL_REJOIN, Rejoin()))
                     else:
-                        replies.append(self._tell(user, run, SIGNAL_PAIRED, paired))
+                        replies.append(Tell(user, run, SIGNAL_PAIRED, paired))
                         emits.append(self._matched(user, paired, difficulty))
                     continue
                 entry = self._admit(item.enqueue, now)
@@ -236,20 +245,20 @@ class MatchmakerWorkflow:
         self._state.pool.append(entry)
         return entry
 
-    def _remove(self, request: Withdraw) -> Coroutine[Any, Any, None] | None:
+    def _remove(self, request: Withdraw) -> Tell | None:
         for entry in self._state.pool:
             if entry.user_id == request.user_id:
                 if entry.request_run_id != request.request_run_id:
                     return None  # a stale run's withdrawal: the live request stays
                 self._state.pool.remove(entry)
-                return self._tell(
+                return Tell(
                     entry.user_id, entry.request_run_id, SIGNAL_WITHDRAWN, Withdrawn(request.reason)
                 )
         settled = self._settled_pair(request.request_run_id)
         if settled is not None:
             # Paired before the withdrawal arrived: the pairing stands; say so again.
-            return self._tell(request.user_id, request.request_run_id, SIGNAL_PAIRED, settled[0])
-        return self._tell(
+            return Tell(request.user_id, request.request_run_id, SIGNAL_PAIRED, settled[0])
+        return Tell(
             request.user_id, request.request_run_id, SIGNAL_WITHDRAWN, Withdrawn(request.reason)
         )
 
@@ -308,7 +317,7 @@ class MatchmakerWorkflow:
         )
         made: list[tuple[CreatePairInput, QuestionSummary]] = []
         news: list[Emit] = []
-        tells: list[Coroutine[Any, Any, None]] = []
+        tells: list[Tell] = []
         problems = created.problems or [None] * len(requests)
         for pair, request, question, problem in zip(
             pairs, requests, created.questions, problems, strict=True
@@ -329,7 +338,7 @@ class MatchmakerWorkflow:
             if not self._newsroom.hold_together(matched):
                 news += matched
             tells += [
-                self._tell(entry.user_id, entry.request_run_id, SIGNAL_PAIRED, message)
+                Tell(entry.user_id, entry.request_run_id, SIGNAL_PAIRED, message)
                 for entry, message in told
             ]
         # The updates' answers leave with the task that records this round (and the sessions'
@@ -338,9 +347,7 @@ class MatchmakerWorkflow:
         await asyncio.gather(
             *(self._start_session(request, question) for request, question in made)
         )
-        if news:
-            tells.append(self._notify(news))
-        await asyncio.gather(*tells)
+        await asyncio.gather(*self._send(tells), *([self._notify(news)] if news else []))
 
     async def _make(self, pair: Pair, now: float) -> None:
         """One pair, announced by its activity before the round was recorded: how rounds ran
@@ -357,7 +364,7 @@ class MatchmakerWorkflow:
             )
         except ActivityError as error:
             workflow.logger.error("could not create a room for %s: %s", room_id, error.cause)
-            await asyncio.gather(*self._cancel_both(pair))
+            await asyncio.gather(*self._send(self._cancel_both(pair)))
             return
         await self._start_session(request, created.question)
         paired = self._remember(pair, room_id, created.question, now)
@@ -418,10 +425,10 @@ class MatchmakerWorkflow:
         )
         return paired
 
-    def _cancel_both(self, pair: Pair, message: str = "") -> list[Coroutine[Any, Any, None]]:
+    def _cancel_both(self, pair: Pair, message: str = "") -> list[Tell]:
         withdrawn = Withdrawn(Outcome.CANCELLED, message)
         return [
-            self._tell(entry.user_id, entry.request_run_id, SIGNAL_WITHDRAWN, withdrawn)
+            Tell(entry.user_id, entry.request_run_id, SIGNAL_WITHDRAWN, withdrawn)
             for entry in (pair.first, pair.second)
         ]
 
@@ -465,6 +472,11 @@ class MatchmakerWorkflow:
                 self._state.inbox[index] = InboxItem(enqueue=item.enqueue)
 
     # Small pieces ----------------------------------------------------------------------------
+
+    def _send(self, tells: list[Tell]) -> list[Coroutine[Any, Any, None]]:
+        """The signals, made only where they are awaited: a run evicted in between (after a
+        failed task, say) leaves no coroutine behind that was never awaited."""
+        return [self._tell(*tell) for tell in tells]
 
     async def _tell(self, user_id: str, run_id: str, signal: str, message: object) -> None:
         handle = workflow.get_external_workflow_handle(ids.match_request_id(user_id), run_id=run_id)
