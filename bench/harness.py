@@ -33,6 +33,25 @@ class RunningStack:
                 return int(line.split()[1]) * 1024
         return 0
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time used so far by `peerprep up` (web tier and worker) and by its children
+        (the Temporal dev server), by process name."""
+        used: dict[str, float] = {}
+        tick = os.sysconf("SC_CLK_TCK")
+        pending = [self.pid]
+        while pending:
+            pid = pending.pop()
+            proc = Path(f"/proc/{pid}")
+            try:
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                name = (proc / "comm").read_text().strip()
+                for task in (proc / "task").iterdir():
+                    pending += [int(child) for child in (task / "children").read_text().split()]
+            except OSError:
+                continue  # gone meanwhile
+            used[name] = used.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+        return used
+
 
 def mint_token(secret: str) -> tuple[str, str]:
     """A new user id and an access token for it (its profile is created on first sight)."""

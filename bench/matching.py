@@ -7,7 +7,9 @@ Run by hand (never in the test suite):
 
 It prints, as a table: the time from the second student's ``join-queue`` to both students'
 ``matched`` at low load (p50/p95/p99 over ``--pairs`` sequential pairs), and the pairs per second
-sustained while ``--users`` students keep re-joining the queue for ``--seconds``.
+sustained while ``--users`` students keep re-joining the queue for ``--seconds``: over the whole
+window, and after the first ``--warmup`` seconds (when the first joins, all at once, are done),
+with the CPU time the stack spent per pair (the web tier and worker, and the Temporal server).
 Tokens are minted with the stack's development secret, so no sign-up cost is measured.
 """
 
@@ -18,6 +20,7 @@ import asyncio
 import contextlib
 import statistics
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import socketio
@@ -84,26 +87,45 @@ async def latency(base_url: str, secret: str, pairs: int) -> list[float]:
     return results
 
 
-async def throughput(base_url: str, secret: str, users: int, seconds: float) -> tuple[int, float]:
-    """Every student re-joins as soon as matched; pairs made per second over ``seconds``."""
+@dataclass(frozen=True)
+class Sustained:
+    pairs: int
+    elapsed: float
+    # Pairs made after the warm-up (while every student keeps re-joining), and over how long.
+    steady_pairs: int
+    steady_elapsed: float
+    first_pair_after: float
+
+
+async def throughput(
+    base_url: str, secret: str, users: int, seconds: float, warmup: float
+) -> Sustained:
+    """Every student re-joins as soon as matched; pairs made per second over ``seconds``, and
+    after the first ``warmup`` seconds (the first joins all arrive at once)."""
     students = [Student(base_url, secret) for _ in range(users)]
     await asyncio.gather(*(student.connect() for student in students))
-    matched = 0
-    deadline = time.perf_counter() + seconds
+    matched_at: list[float] = []
+    started = time.perf_counter()
+    deadline = started + seconds
 
     async def keep_queueing(student: Student) -> None:
-        nonlocal matched
         while time.perf_counter() < deadline:
             await student.join("medium", ("Arrays",))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(student.matched, max(deadline - time.perf_counter(), 0.01))
-                matched += 1
+                matched_at.append(student.matched.result() - started)
 
-    started = time.perf_counter()
     await asyncio.gather(*(keep_queueing(student) for student in students))
     elapsed = time.perf_counter() - started
     await asyncio.gather(*(student.client.disconnect() for student in students))
-    return matched // 2, elapsed
+    steady = [at for at in matched_at if at >= warmup]
+    return Sustained(
+        pairs=len(matched_at) // 2,
+        elapsed=elapsed,
+        steady_pairs=len(steady) // 2,
+        steady_elapsed=max(elapsed - warmup, 0.001),
+        first_pair_after=min(matched_at, default=float("nan")),
+    )
 
 
 async def main() -> None:
@@ -111,6 +133,7 @@ async def main() -> None:
     parser.add_argument("--pairs", type=int, default=100)
     parser.add_argument("--users", default="50,200")
     parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--warmup", type=float, default=5.0)
     args = parser.parse_args()
     async with running_stack() as stack:
         base_url, secret = stack.base_url, stack.secret
@@ -123,13 +146,25 @@ async def main() -> None:
             )
         ]
         for users in (int(value) for value in args.users.split(",")):
-            pairs, elapsed = await throughput(base_url, secret, users, args.seconds)
-            rows.append(
+            cpu_before = stack.cpu_seconds()
+            run = await throughput(base_url, secret, users, args.seconds, args.warmup)
+            cpu_after = stack.cpu_seconds()
+            cpu = {name: cpu_after[name] - cpu_before.get(name, 0.0) for name in cpu_after}
+            per_pair = ", ".join(
+                f"{name} {used / max(run.pairs, 1) * 1000:.0f}" for name, used in cpu.items()
+            )
+            rows += [
                 (
                     f"sustained, {users} users re-queueing",
-                    f"{pairs / elapsed:.1f} pairs/s ({pairs} pairs in {elapsed:.1f} s)",
-                )
-            )
+                    f"{run.pairs / run.elapsed:.1f} pairs/s ({run.pairs} pairs in "
+                    f"{run.elapsed:.1f} s; first after {run.first_pair_after:.1f} s)",
+                ),
+                (
+                    f"  after the first {args.warmup:g} s",
+                    f"{run.steady_pairs / run.steady_elapsed:.1f} pairs/s",
+                ),
+                ("  CPU ms per pair, by process", per_pair),
+            ]
     width = max(len(name) for name, _ in rows)
     print(f"{'scenario'.ljust(width)}  result")
     for name, value in rows:
