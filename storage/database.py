@@ -51,7 +51,12 @@ def create_engine(raw: str) -> AsyncEngine:
     """An async engine for ``raw`` (any sqlite:// or postgresql:// URL)."""
     url = async_url(raw)
     if _backend(url) == "sqlite":
-        engine = create_async_engine(url, connect_args={"timeout": 10})
+        # Writes begin IMMEDIATE: a deferred transaction that must upgrade its lock while
+        # another connection writes fails at once with "database is locked", busy timeout or
+        # not (seen with several processes appending to one room's documents).
+        engine = create_async_engine(
+            url, connect_args={"timeout": 10, "isolation_level": "IMMEDIATE"}
+        )
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
