@@ -46,6 +46,7 @@ class AuthenticatedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     def __init__(self, namespace: str, state: Callable[[], AppState]) -> None:
         super().__init__(namespace)
         self._state = state
+        self._handlers: dict[str, Handler] | None = None
 
     @property
     def app(self) -> AppState:
@@ -67,7 +68,10 @@ class AuthenticatedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 if getattr(known, "user_id", None) is not None:
                     self.counted_out()
                 return await self._guarded(event, self.on_disconnect, *args)
-            handler = self.handlers().get(event)
+            if self._handlers is None:
+                # Built once: a keystroke's event should not build the table again.
+                self._handlers = self.handlers()
+            handler = self._handlers.get(event)
             if handler is None:
                 await self.emit(
                     self.error_event, {"ok": False, "message": f"unknown event {event!r}"}, to=sid
