@@ -127,6 +127,8 @@ class LevelDbDocStore:
         # One thread syncs batches, one at a time: appends keep their order on disk.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="leveldb-writer")
         self._writing: asyncio.Future[None] | None = None
+        # History records queued for the writer: key -> (encoded room, timestamp).
+        self._unwritten_history: dict[bytes, tuple[bytes, int]] = {}
         self._closed = False
 
     # Updates ----------------------------------------------------------------------------------
@@ -142,13 +144,17 @@ class LevelDbDocStore:
             seq = self._last_seq(prefix) + 1
         # No await from reading the counter to bumping it: concurrent appends get distinct numbers.
         self._next_seq[room_id] = seq + 1
+        await self._write(prefix + _seq(seq), value)
+        return seq
+
+    async def _write(self, key: bytes, value: bytes) -> None:
+        """Queue one put for the next synced batch; returns once it is on disk."""
         loop = asyncio.get_running_loop()
         written = loop.create_future()
-        self._pending.append((prefix + _seq(seq), value, written))
+        self._pending.append((key, value, written))
         if len(self._pending) == 1 and self._writing is None:
             loop.call_soon(self._commit)
         await written
-        return seq
 
     def _commit(self) -> None:
         """Write every append queued since the last commit in one synced batch (group commit).
@@ -228,7 +234,12 @@ class LevelDbDocStore:
         self._last_tiebreak = max(time.time_ns(), self._last_tiebreak + 1)
         key = _HISTORY + _room(room_id) + _ts(record.timestamp_ms) + b"%020d" % self._last_tiebreak
         value = json.dumps(record.to_wire(), separators=(",", ":")).encode()
-        self._db.put(key, value, sync=True)
+        # Until it is on disk, compaction sees it here (see _splits).
+        self._unwritten_history[key] = (_room(room_id), record.timestamp_ms)
+        try:
+            await self._write(key, value)
+        finally:
+            del self._unwritten_history[key]
 
     async def history(self, room_id: str, limit: int) -> list[HistoryRecord]:
         """The ``limit`` newest history records, newest first."""
@@ -265,7 +276,7 @@ class LevelDbDocStore:
             if self._closed:
                 return 0
             # A history record stored while we merged may split a run; such a run stays raw.
-            # add_history runs on this loop too, so nothing is stored between check and write.
+            # add_history queues on this loop too, so none is queued between check and write.
             folds = [fold for fold in folds if not self._splits(room, fold)]
             if not folds:
                 return 0
@@ -299,7 +310,13 @@ class LevelDbDocStore:
         return plan_folds(boundaries, stored, cutoff_ms)
 
     def _splits(self, room: bytes, fold: Fold) -> bool:
-        """Whether a history timestamp T with first_ms <= T < last_ms exists now."""
+        """Whether a history timestamp T with first_ms <= T < last_ms exists now (on disk, or
+        on its way there)."""
+        if any(
+            queued == room and fold.first_ms <= timestamp_ms < fold.last_ms
+            for queued, timestamp_ms in self._unwritten_history.values()
+        ):
+            return True
         prefix = _HISTORY + room
         with self._db.iterator(
             start=prefix + _ts(fold.first_ms), stop=prefix + _ts(fold.last_ms), include_value=False

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -320,6 +321,33 @@ async def test_compaction_runs_while_appends_continue(store: DocStore) -> None:
     assert folded > 0
     assert len(await store.updates(ROOM)) == stored_before + 60 - folded
     await assert_states(store, peer, at_history)
+
+
+async def test_compaction_respects_a_history_record_still_on_its_way_to_disk(
+    leveldb_store: LevelDbDocStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    peer, at_history = await edit_session(leveldb_store, old_ms(), 60)
+    # Between edits 22 and 23, inside the run 21..27 that would otherwise fold into one update.
+    between = min(at_history) + 1_000 * 16 + 500
+    at_history[between] = rebuild(await leveldb_store.updates(ROOM, until_ms=between))
+    # The disk is slow: the record is queued, not yet written, while compaction plans and writes.
+    disk_free = threading.Event()
+    write_batch = leveldb_store._write_batch
+
+    def slow_write(items: list[tuple[bytes, bytes]]) -> None:
+        disk_free.wait(10)
+        write_batch(items)
+
+    monkeypatch.setattr(leveldb_store, "_write_batch", slow_write)
+    recording = asyncio.create_task(
+        leveldb_store.add_history(ROOM, HistoryRecord("user-0", between, []))
+    )
+    await asyncio.sleep(0.05)
+    assert not recording.done()
+    assert await leveldb_store.compact(ROOM) > 0
+    disk_free.set()
+    await recording
+    await assert_states(leveldb_store, peer, at_history)
 
 
 async def test_a_second_store_on_an_open_directory_fails_clearly(
