@@ -24,7 +24,8 @@ from typing import Any, ClassVar
 
 import plyvel
 
-from storage.compaction import Fold, StoredUpdate, plan_folds
+from storage import compaction_process
+from storage.compaction import Fold, StoredUpdate
 from storage.docstore import HistoryRecord
 
 MAX_ROOM_ID_CHARS = 64
@@ -122,7 +123,7 @@ class LevelDbDocStore:
         self._next_seq: dict[str, int] = {}
         self._last_tiebreak = 0
         self._compacting = asyncio.Lock()
-        self._workers: set[asyncio.Future[list[Fold]]] = set()
+        self._workers: set[asyncio.Future[tuple[list[int], list[StoredUpdate]]]] = set()
         self._pending: list[tuple[bytes, bytes, asyncio.Future[None]]] = []
         # One thread syncs batches, one at a time: appends keep their order on disk.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="leveldb-writer")
@@ -260,19 +261,22 @@ class LevelDbDocStore:
     async def compact(self, room_id: str) -> int:
         """Merge runs of old updates between history timestamps; return how many keys went away.
 
-        Reads a snapshot and merges in a worker thread, so appends go on meanwhile (they get
-        higher sequence numbers, beyond the folded range); the result replaces the folded keys in
-        one atomic, synced batch.
+        Reads a snapshot in a worker thread and merges in the compaction process, so appends go
+        on meanwhile (they get higher sequence numbers, beyond the folded range); the result
+        replaces the folded keys in one atomic, synced batch.
         """
         self._check_open()
         room = _room(room_id)
         async with self._compacting:
             cutoff_ms = _now_ms() - self.min_age_ms
-            work = asyncio.ensure_future(asyncio.to_thread(self._plan, room, cutoff_ms))
+            work = asyncio.ensure_future(asyncio.to_thread(self._read_for_plan, room))
             self._workers.add(work)
             work.add_done_callback(self._workers.discard)
             # Shielded: if our caller gives up, the thread still ends before close() closes the DB.
-            folds = await asyncio.shield(work)
+            boundaries, stored = await asyncio.shield(work)
+            if not boundaries or self._closed:
+                return 0
+            folds = await compaction_process.plan(boundaries, stored, cutoff_ms)
             if self._closed:
                 return 0
             # A history record stored while we merged may split a run; such a run stays raw.
@@ -291,8 +295,8 @@ class LevelDbDocStore:
             batch.write()
             return sum(len(fold.seqs) - 1 for fold in folds)
 
-    def _plan(self, room: bytes, cutoff_ms: int) -> list[Fold]:
-        """Runs in a worker thread: what to fold, from one consistent snapshot."""
+    def _read_for_plan(self, room: bytes) -> tuple[list[int], list[StoredUpdate]]:
+        """Runs in a worker thread: the history timestamps and the updates, from one snapshot."""
         history_prefix = _HISTORY + room
         update_prefix = _UPDATE + room
         with self._db.snapshot() as snapshot:
@@ -300,14 +304,14 @@ class LevelDbDocStore:
                 start = len(history_prefix)
                 boundaries = [int(key[start : start + _TS_DIGITS]) for key in keys]
             if not boundaries:
-                return []
+                return [], []
             stored: list[StoredUpdate] = []
             with snapshot.iterator(prefix=update_prefix) as items:
                 for key, value in items:
                     decoded = _decode(value)
                     seq = int(key[len(update_prefix) :])
                     stored.append(StoredUpdate(seq, decoded.timestamp_ms, decoded.update))
-        return plan_folds(boundaries, stored, cutoff_ms)
+        return boundaries, stored
 
     def _splits(self, room: bytes, fold: Fold) -> bool:
         """Whether a history timestamp T with first_ms <= T < last_ms exists now (on disk, or
