@@ -122,6 +122,7 @@ async def _run_until_stopped(
             log.exception("could not send the clients elsewhere")
     if web is not None:
         web.should_exit = True
+    abandoned = {"signal"}
     if worker is not None and worker.is_running:
         try:
             async with asyncio.timeout(worker_grace + SHUTDOWN_MARGIN_SECONDS):
@@ -135,8 +136,9 @@ async def _run_until_stopped(
                 "retrying?): stopping without it",
                 SHUTDOWN_MARGIN_SECONDS,
             )
+            abandoned.add("worker")
     for task in tasks:
-        if tasks[task] != "web":
+        if tasks[task] in abandoned:
             task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
 
