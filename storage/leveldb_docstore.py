@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 import plyvel
 
-from storage import compaction_process
+from storage import compaction_worker
 from storage.compaction import Fold, StoredUpdate
 from storage.docstore import HistoryRecord
 
@@ -261,7 +261,7 @@ class LevelDbDocStore:
     async def compact(self, room_id: str) -> int:
         """Merge runs of old updates between history timestamps; return how many keys went away.
 
-        Reads a snapshot in a worker thread and merges in the compaction process, so appends go
+        Reads a snapshot in a worker thread and merges in the compaction thread, so appends go
         on meanwhile (they get higher sequence numbers, beyond the folded range); the result
         replaces the folded keys in one atomic, synced batch.
         """
@@ -276,7 +276,7 @@ class LevelDbDocStore:
             boundaries, stored = await asyncio.shield(work)
             if not boundaries or self._closed:
                 return 0
-            folds = await compaction_process.plan(boundaries, stored, cutoff_ms)
+            folds = await compaction_worker.plan(boundaries, stored, cutoff_ms)
             if self._closed:
                 return 0
             # A history record stored while we merged may split a run; such a run stays raw.

@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import compaction_process
+from storage import compaction_worker
 from storage.compaction import Fold, StoredUpdate
 from storage.database import Database
 from storage.docstore import HistoryRecord
@@ -133,7 +133,7 @@ class SqlDocStore:
     async def compact(self, room_id: str) -> int:
         """Merge runs of old updates between history timestamps; return how many rows went away.
 
-        Plans from a read, merges in the compaction process, then writes every fold in one
+        Plans from a read, merges in the compaction thread, then writes every fold in one
         transaction holding the room's head row, after checking that the fold's rows are all
         still there and that no history record stored meanwhile splits it (another process may
         compact or write the same room at the same time).
@@ -158,7 +158,7 @@ class SqlDocStore:
                 .order_by(DocUpdate.seq)
             )
             stored = [StoredUpdate(int(s), int(t), bytes(d)) for s, t, d in rows]
-        folds = await compaction_process.plan(boundaries, stored, cutoff_ms)
+        folds = await compaction_worker.plan(boundaries, stored, cutoff_ms)
         if not folds:
             return 0
         async with self._db.session() as session, session.begin():
