@@ -187,6 +187,7 @@ class Orchestrator:
             disconnect_grace_seconds=self.matching.disconnect_grace_seconds,
             sockets=list(sockets),
             enqueued_by_web=enqueued_by_web,
+            started_marked=True,
         )
         return RequestStart(
             workflow_id=ids.match_request_id(user_id),
@@ -195,8 +196,10 @@ class Orchestrator:
             search_attributes=attrs.request_attributes(
                 user_id, criteria.difficulty, criteria.topics
             ),
+            # What the request's own memo says while it waits (it sets the rest when it ends).
             memo={
                 "user": username,
+                "outcome": "waiting",
                 "difficulty": criteria.difficulty,
                 "topics": criteria.topics,
                 **(memo or {}),

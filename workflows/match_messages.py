@@ -51,6 +51,9 @@ class MatchRequestInput:
     sockets: list[str] = field(default_factory=list)
     # The web tier put this request in the pool itself (one hop less before a match).
     enqueued_by_web: bool = False
+    # The start set the request's search attributes and memo as waiting (request_start does):
+    # the run need not set them again, which would cost the server a visibility write.
+    started_marked: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -151,7 +151,8 @@ class MatchRequestWorkflow:
     async def run(self, request: MatchRequestInput) -> MatchResult:
         deadline = self._started + timedelta(seconds=request.timeout_seconds)
         ack_deadline = None
-        self._mark(Outcome.WAITING)
+        if not self._started_marked(request):
+            self._mark(Outcome.WAITING)
         while self._outcome is None:
             if self._needs_enqueue and self._withdraw_reason is None:
                 self._needs_enqueue = False
@@ -275,6 +276,16 @@ class MatchRequestWorkflow:
             return  # matched: the matchmaker told them; cancelled: the web tier answers
         await workflow.execute_activity(
             NOTIFY, EmitBatch([emit]), start_to_close_timeout=timedelta(seconds=10)
+        )
+
+    def _started_marked(self, request: MatchRequestInput) -> bool:
+        """Whether this run's start already set its search attributes and memo as ``_mark``
+        would. Decided by the input, not ``workflow.patched``: a patch marker would upsert a
+        search attribute of its own. A run continued as new carries the last run's."""
+        return (
+            request.started_marked
+            and workflow.info().continued_run_id is None
+            and self._criteria == request.criteria
         )
 
     def _mark(self, outcome: Outcome) -> None:
