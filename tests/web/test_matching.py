@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import socketio
 from sqlalchemy import select
+from temporalio.service import RPCError
 
 from storage import rooms
 from storage.database import Database
@@ -17,6 +18,7 @@ from storage.models import RoomMember
 from tests.conftest import Account, Accounts, ThreadedServer, make_settings, mint_token
 from tests.live_stack import LiveStack
 from tests.socket_peer import SocketPeer
+from tests.waiting import eventually
 from web.app import create_app
 from workers.temporal_server import free_port
 from workflows import ids
@@ -360,6 +362,15 @@ async def test_matching_recovers_when_the_matchmaker_was_terminated(
     stack = live_stack()
     assert stack.client is not None
     matchmaker = stack.client.get_workflow_handle(stack.settings.matchmaker_id)
+
+    async def started() -> bool:
+        try:
+            await stack.call(matchmaker.describe())
+        except RPCError:
+            return False  # the web tier starts it in the background: not yet
+        return True
+
+    await eventually(started, bool, "the web tier to start the matchmaker")
     await stack.call(matchmaker.terminate(reason="operator mistake"))
     alice, bob = await accounts.signup(), await accounts.signup()
     first = await queued(stack, peers, alice, "easy", ["Trees"])
