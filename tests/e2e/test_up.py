@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from temporalio.client import Client
 
 from activities.pairs import FAILPOINT_ROOMS_UNREACHABLE
 from settings import Settings
+from tests.handmade import enqueue_by_hand
 from tests.up_process import (
     PEERPREP,
     STARTUP_SECONDS,
@@ -24,8 +24,6 @@ from tests.up_process import (
     port_open,
 )
 from workers.temporal_server import free_port
-from workflows import ids
-from workflows.match_messages import Criteria, Enqueue
 
 
 @pytest.fixture
@@ -83,15 +81,7 @@ async def _two_waiting_students(temporal_address: str) -> None:
     client = await Client.connect(temporal_address)
     matchmaker = client.get_workflow_handle(Settings().matchmaker_id)
     for _ in range(2):
-        user = str(uuid.uuid4())
-        enqueue = Enqueue(
-            user_id=user,
-            username="student",
-            criteria=Criteria("easy", ["Arrays"]),
-            request_workflow_id=ids.match_request_id(user),
-            request_run_id=str(uuid.uuid4()),
-        )
-        await matchmaker.signal("enqueue", enqueue)
+        await enqueue_by_hand(matchmaker, "easy", "Arrays")
 
 
 def test_up_keeps_all_data_across_sigterm_and_sigkill_restarts(stack: Stack) -> None:

@@ -6,24 +6,25 @@ import asyncio
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import socketio
 from sqlalchemy import select
+from temporalio.client import WorkflowExecutionDescription, WorkflowHandle
 from temporalio.service import RPCError
 
 from storage import rooms
 from storage.database import Database
 from storage.models import RoomMember
 from tests.conftest import Account, Accounts, ThreadedServer, make_settings, mint_token
+from tests.handmade import enqueue_by_hand
 from tests.live_stack import LiveStack
 from tests.socket_peer import SocketPeer
 from tests.waiting import eventually
 from web.app import create_app
 from workers.temporal_server import free_port
-from workflows import ids
 from workflows.events import MATCHING_NAMESPACE
-from workflows.match_messages import Criteria, Enqueue
 
 Peers = Callable[[str, str], SocketPeer]
 StackFactory = Callable[..., LiveStack]
@@ -40,6 +41,15 @@ async def queued(
     )
     await peer.wait_for("joined-queue")
     return peer
+
+
+def matchmaker_of(stack: LiveStack) -> WorkflowHandle[Any, Any]:
+    assert stack.client is not None
+    return stack.client.get_workflow_handle(stack.settings.matchmaker_id)
+
+
+def continued_as_new(description: WorkflowExecutionDescription) -> bool:
+    return description.run_id != description.raw_description.workflow_execution_info.first_run_id
 
 
 async def test_compatible_students_are_matched_into_one_room(
@@ -147,7 +157,7 @@ async def test_a_second_join_updates_the_live_request_and_keeps_its_place(
     assert (await third.wait_for("matched"))["matchedUserId"] == str(alice.id)
     assert stack.client is not None
     description = stack.run(stack.client.get_workflow_handle(f"match-{alice.id}").describe())
-    assert description.run_id == description.raw_description.workflow_execution_info.first_run_id
+    assert not continued_as_new(description)
 
 
 async def test_a_user_is_never_matched_with_themself(
@@ -300,8 +310,7 @@ async def test_the_matchmaker_continues_as_new_and_keeps_its_pool(
     live_stack: StackFactory, peers: Peers, accounts: Accounts
 ) -> None:
     stack = live_stack(matchmaker_history_limit=40)
-    assert stack.client is not None
-    matchmaker = stack.client.get_workflow_handle(stack.settings.matchmaker_id)
+    matchmaker = matchmaker_of(stack)
     waiting = await accounts.signup()
     patient = await queued(stack, peers, waiting, "hard", ["Backtracking"])
     for _ in range(5):
@@ -309,8 +318,7 @@ async def test_the_matchmaker_continues_as_new_and_keeps_its_pool(
         one = await queued(stack, peers, first, "easy", ["Arrays"])
         await queued(stack, peers, second, "easy", ["Arrays"])
         await one.wait_for("matched")
-    described = stack.run(matchmaker.describe())
-    assert described.run_id != described.raw_description.workflow_execution_info.first_run_id
+    assert continued_as_new(stack.run(matchmaker.describe()))
     # The request that waited through the continue-as-new is still in the pool.
     partner = await accounts.signup()
     late = await queued(stack, peers, partner, "hard", ["Backtracking"])
@@ -324,8 +332,7 @@ async def test_a_burst_through_continues_as_new_leaves_nobody_unanswered(
     # A history this short fills within the burst, while joins are still waiting in the inbox:
     # they move to the next run, and every student still hears joined-queue, then matched.
     stack = live_stack(matchmaker_history_limit=25)
-    assert stack.client is not None
-    matchmaker = stack.client.get_workflow_handle(stack.settings.matchmaker_id)
+    matchmaker = matchmaker_of(stack)
     students = [await accounts.signup() for _ in range(16)]
     clients = await asyncio.gather(
         *(queued(stack, peers, student, "medium", ["Arrays"]) for student in students)
@@ -334,8 +341,7 @@ async def test_a_burst_through_continues_as_new_leaves_nobody_unanswered(
     partner_of = {str(s.id): m["matchedUserId"] for s, m in zip(students, matches, strict=True)}
     assert all(partner_of[partner] == user for user, partner in partner_of.items())
     assert len({m["roomId"] for m in matches}) == 8
-    described = stack.run(matchmaker.describe())
-    assert described.run_id != described.raw_description.workflow_execution_info.first_run_id
+    assert continued_as_new(stack.run(matchmaker.describe()))
 
 
 async def test_joining_again_right_after_a_match_starts_a_new_request(
@@ -360,8 +366,7 @@ async def test_matching_recovers_when_the_matchmaker_was_terminated(
     live_stack: StackFactory, peers: Peers, accounts: Accounts
 ) -> None:
     stack = live_stack()
-    assert stack.client is not None
-    matchmaker = stack.client.get_workflow_handle(stack.settings.matchmaker_id)
+    matchmaker = matchmaker_of(stack)
 
     async def started() -> bool:
         try:
@@ -386,23 +391,10 @@ async def test_a_pair_whose_room_cannot_be_stored_is_told_and_holds_nobody_else_
     # An enqueue signalled by hand for a user with no profile: its room can never be stored.
     # Retrying it for ever would stop every later pair (and the worker's shutdown).
     stack = live_stack()
-    assert stack.client is not None
-    matchmaker = stack.client.get_workflow_handle(stack.settings.matchmaker_id)
+    matchmaker = matchmaker_of(stack)
     alice = await accounts.signup()
     waiting = await queued(stack, peers, alice, "easy", ["Trees"])
-    ghost = str(uuid.uuid4())
-    await stack.call(
-        matchmaker.signal(
-            "enqueue",
-            Enqueue(
-                user_id=ghost,
-                username="ghost",
-                criteria=Criteria("easy", ["Trees"]),
-                request_workflow_id=ids.match_request_id(ghost),
-                request_run_id=str(uuid.uuid4()),
-            ),
-        )
-    )
+    await stack.call(enqueue_by_hand(matchmaker, "easy", "Trees"))
     told = await waiting.wait_for("left-queue", within=15)
     assert told["ok"] is False
     assert "join the queue again" in told["error"]

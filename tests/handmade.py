@@ -1,0 +1,27 @@
+"""What an operator could send the matchmaker by hand, bypassing the web tier."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from temporalio.client import WorkflowHandle
+
+from workflows import ids
+from workflows.match_messages import Criteria, Enqueue
+
+
+async def enqueue_by_hand(matchmaker: WorkflowHandle[Any, Any], difficulty: str, topic: str) -> str:
+    """Signal a join for a new user nobody signed up (no profile, no running request); its id."""
+    user = str(uuid.uuid4())
+    await matchmaker.signal(
+        "enqueue",
+        Enqueue(
+            user_id=user,
+            username="by-hand",
+            criteria=Criteria(difficulty, [topic]),
+            request_workflow_id=ids.match_request_id(user),
+            request_run_id=str(uuid.uuid4()),
+        ),
+    )
+    return user
