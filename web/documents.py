@@ -53,6 +53,9 @@ class _Room:
     # The highest sequence number of the store's updates applied to ``doc``.
     seq: int = 0
     deltas: list[list[dict[str, Any]]] = field(default_factory=list)
+    # The text as the last tracked edit left it; None when only the document knows (reading
+    # it there costs a copy of the whole text, which a keystroke should not pay).
+    content: str | None = None
     bursts: dict[str, _Burst] = field(default_factory=dict)
 
 
@@ -169,11 +172,12 @@ class Documents:
             raise InvalidUpdate(f"an update may be at most {self.max_update_bytes} bytes")
         room = await self._room(room_id)
         async with room.lock:
-            before = str(room.text)
+            before = self._content(room)
             room.deltas.clear()
             try:
                 room.doc.apply_update(bytes(update))
             except ValueError:
+                room.content = None
                 raise InvalidUpdate("the update is not a valid Yjs update") from None
             stamp = now_ms()
             try:
@@ -200,7 +204,7 @@ class Documents:
         room = await self._room(room_id)
         async with room.lock:
             await self._catch_up(room)
-            before = str(room.text)
+            before = self._content(room)
             if before == target:
                 return room.doc.get_update()
             state_before = room.doc.get_state()
@@ -260,6 +264,13 @@ class Documents:
             room.seq = max(room.seq, seq)
         # Other users' edits: not part of anyone's history burst here (theirs is in their process).
         room.deltas.clear()
+        room.content = None
+
+    @staticmethod
+    def _content(room: _Room) -> str:
+        if room.content is None:
+            room.content = str(room.text)
+        return room.content
 
     @staticmethod
     def _observe(room: _Room, event: TextEvent) -> None:
@@ -268,10 +279,15 @@ class Documents:
     def _track(self, room: _Room, user_id: str, before: str, stamp: int) -> None:
         changes: list[dict[str, Any]] = []
         text = before
+        exact = True
         for delta in room.deltas:
             changes += changes_from_delta(text, delta)
             text = apply_delta(text, delta)
+            exact = exact and all(isinstance(op.get("insert", ""), str) for op in delta)
         room.deltas.clear()
+        # Replayed from the deltas, the text is the document's own unless an embed was skipped
+        # or a cut character replaced (U+FFFD): then the document is asked next time.
+        room.content = text if exact and "\ufffd" not in text else None
         if not changes:
             return
         burst = room.bursts.get(user_id)

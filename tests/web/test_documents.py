@@ -4,6 +4,7 @@ several processes sharing one SQL store (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
+import random
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -100,6 +101,59 @@ async def test_revert_handles_text_beyond_ascii(documents: Documents) -> None:
     await _history_count(documents, wanted=2)
     await documents.revert(ROOM, "u1", first[0])
     assert await documents.text(ROOM) == "héllo 😀 "
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of character ``index`` of ``text``."""
+    before = text[:index]
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
+async def test_every_edit_s_history_places_it_where_it_happened(tmp_path: Path) -> None:
+    """Each edit's history change names its own place and text, edit after edit, through text
+    beyond ASCII, several lines and a refused update: what each keystroke is measured against
+    is always the document as it stands."""
+    documents = Documents(
+        LevelDbDocStore(tmp_path / "docs"), burst_idle_seconds=0, burst_max_seconds=0
+    )
+    await documents.start()
+    typist = Typist()
+    pieces = ("a", "é", "😀", "\n", "ab\ncd", "中文")
+    rng = random.Random(7)
+    text, expected = "", []
+    for step in range(60):
+        if step == 30:
+            with pytest.raises(InvalidUpdate):
+                await documents.apply(ROOM, "u1", b"\x00\x01\x02\x03")
+        if text and rng.random() < 0.35:
+            start = rng.randrange(len(text))
+            end = min(len(text), start + rng.randint(1, 3))
+            line, col = _position(text, start)
+            expected.append(
+                {"type": "delete", "line": line, "col": col, "snippet": text[start:end]}
+            )
+            offset = len(text[:start].encode())
+            before = typist.doc.get_state()
+            del typist.text[offset : offset + len(text[start:end].encode())]
+            update = typist.doc.get_update(before)
+            text = text[:start] + text[end:]
+        else:
+            piece, at = rng.choice(pieces), rng.randint(0, len(text))
+            line, col = _position(text, at)
+            expected.append({"type": "insert", "line": line, "col": col, "snippet": piece})
+            update = typist.type(len(text[:at].encode()), piece)
+            text = text[:at] + piece + text[at:]
+        await documents.apply(ROOM, "u1", update)
+        # One burst per edit: wait for its record before the next edit opens another.
+        for _ in range(200):
+            if len(await documents.history(ROOM, 100)) == len(expected):
+                break
+            await asyncio.sleep(0.005)
+    records = list(reversed(await documents.history(ROOM, 100)))
+    await documents.stop()
+    await documents.store.close()
+    assert [change for record in records for change in record.changes] == expected
+    assert await documents.text(ROOM) == text
 
 
 @pytest.fixture
