@@ -98,6 +98,16 @@ _ERROR_EVENTS = frozenset({events.MATCH_ERROR, events.COLLAB_ERROR, "error"})
 _USER_ROOM = events.user_room("")
 
 
+# Bound once: a keystroke's write should not look its labelled series up again.
+_PERSISTED = {
+    operation: (
+        PERSIST_LATENCY.labels(operation),
+        HISTORY_RECORDS if operation == HISTORY else DOCUMENT_UPDATES.labels(operation),
+    )
+    for operation in (UPDATE, REVERT, HISTORY)
+}
+
+
 @contextlib.contextmanager
 def persisting(operation: str) -> Iterator[None]:
     """Time one document store write and count it once it has succeeded.
@@ -112,11 +122,9 @@ def persisting(operation: str) -> Iterator[None]:
     except Exception:
         ERRORS.labels(PERSISTENCE).inc()
         raise
-    PERSIST_LATENCY.labels(operation).observe(time.perf_counter() - started)
-    if operation == HISTORY:
-        HISTORY_RECORDS.inc()
-    else:
-        DOCUMENT_UPDATES.labels(operation).inc()
+    latency, count = _PERSISTED[operation]
+    latency.observe(time.perf_counter() - started)
+    count.inc()
 
 
 # Socket.IO -----------------------------------------------------------------------------------
