@@ -23,6 +23,7 @@ import random
 import statistics
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -142,9 +143,24 @@ def install_js_peers() -> None:
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=JS_PEERS, check=True)
 
 
-async def js_scenario(
-    stack: RunningStack, count: int, rate: float, seconds: float
-) -> tuple[list[float], int, int, float, int, int]:
+@dataclass
+class Typing:
+    """What one scenario's typing produced."""
+
+    latencies: list[float]
+    sent: int
+    converged: int
+    elapsed: float
+    bytes_per_room: float
+    # CPU time the `peerprep up` process (web tier and worker) spent while the peers typed.
+    cpu_seconds: float
+
+
+def web_cpu(stack: RunningStack) -> float:
+    return stack.cpu_seconds().get("peerprep", 0.0)
+
+
+async def js_scenario(stack: RunningStack, count: int, rate: float, seconds: float) -> Typing:
     """The typing done by real JS peers (bench/js/peers.mjs): the frontend's own packages."""
     rooms = await make_rooms(stack, count)
     rss_before = stack.rss_bytes()
@@ -172,19 +188,20 @@ async def js_scenario(
         raise RuntimeError(f"the JS peers did not start: {ready!r}")
     await asyncio.sleep(1)
     rss_loaded = stack.rss_bytes()
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), web_cpu(stack)
     peers.stdin.write(b"go\n")
     await peers.stdin.drain()
     result = json.loads(await asyncio.wait_for(peers.stdout.readline(), seconds + 60))
     elapsed = time.perf_counter() - started - 1  # the peers wait a second for the last echoes
+    cpu = web_cpu(stack) - cpu_before
     await peers.wait()
-    return (
+    return Typing(
         result["latencies"],
         result["sent"],
         result["converged"],
         elapsed,
-        rss_before,
-        rss_loaded,
+        (rss_loaded - rss_before) / count,
+        cpu,
     )
 
 
@@ -192,45 +209,39 @@ async def scenario(
     stack: RunningStack, count: int, rate: float, seconds: float, clients: str
 ) -> list[str]:
     if clients == "js":
-        latencies, total, converged, elapsed, rss_before, rss_loaded = await js_scenario(
-            stack, count, rate, seconds
-        )
-        return table_row(
-            count, rate, latencies, total / elapsed, converged, (rss_loaded - rss_before) / count
-        )
+        return table_row(count, rate, await js_scenario(stack, count, rate, seconds))
     rooms = await make_rooms(stack, count)
     rss_before = stack.rss_bytes()
     await asyncio.gather(*(member.enter(room) for room, *pair in rooms for member in pair))
     await asyncio.sleep(1)
     rss_loaded = stack.rss_bytes()
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), web_cpu(stack)
     sent = await asyncio.gather(
         *(member.type_for(seconds, rate) for _room, *pair in rooms for member in pair)
     )
     elapsed = time.perf_counter() - started
     await asyncio.sleep(1)
+    cpu = web_cpu(stack) - cpu_before
     latencies = [value for _room, *pair in rooms for member in pair for value in member.latencies]
     converged = sum(1 for _room, a, b in rooms if str(a.text) == str(b.text))
     await asyncio.gather(*(member.client.disconnect() for _room, *pair in rooms for member in pair))
-    return table_row(
-        count, rate, latencies, sum(sent) / elapsed, converged, (rss_loaded - rss_before) / count
+    typing = Typing(
+        latencies, sum(sent), converged, elapsed, (rss_loaded - rss_before) / count, cpu
     )
+    return table_row(count, rate, typing)
 
 
-def table_row(
-    count: int,
-    rate: float,
-    latencies: list[float],
-    per_second: float,
-    converged: int,
-    bytes_per_room: float,
-) -> list[str]:
+def table_row(count: int, rate: float, typing: Typing) -> list[str]:
+    latencies = typing.latencies
     return [
         f"{count} room(s), {rate:g} edits/s each member",
         f"p50 {statistics.median(latencies):.2f} ms  p99 {percentile(latencies, 0.99):.2f} ms  "
         f"({len(latencies)} edits)",
-        f"{per_second:.0f} updates/s persisted",
-        f"{bytes_per_room / 1024:.0f} KiB per loaded room; {converged}/{count} rooms converged",
+        f"{typing.sent / typing.elapsed:.0f} updates/s persisted",
+        # Per update received: its validation, persistence and relay, and all else meanwhile.
+        f"web process CPU {typing.cpu_seconds / max(typing.sent, 1) * 1e6:.0f} us per update",
+        f"{typing.bytes_per_room / 1024:.0f} KiB per loaded room; "
+        f"{typing.converged}/{count} rooms converged",
     ]
 
 
