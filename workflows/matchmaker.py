@@ -11,7 +11,7 @@ import contextlib
 import uuid
 from collections.abc import Coroutine
 from datetime import timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -42,25 +42,16 @@ from workflows.match_messages import (
     Outcome,
     Paired,
     PairMember,
-    Partner,
     QuestionSummary,
     QueueSnapshot,
-    RecentPair,
     Rejoin,
     SessionInput,
     Withdraw,
     Withdrawn,
 )
 from workflows.match_news import Newsroom
-from workflows.pairing import (
-    Entry,
-    Pair,
-    best_partner,
-    next_relaxation,
-    pair_all,
-    pair_key,
-    position_of,
-)
+from workflows.match_pool import Pool, Tell
+from workflows.pairing import Entry, Pair, next_relaxation, position_of
 
 _LOCAL_TIMEOUT = timedelta(seconds=10)
 # A pair's room id comes from its two request runs: a retried round that makes the same pair
@@ -76,20 +67,12 @@ _NO_ROOM = "a room for your match could not be made; please join the queue again
 _LOCAL_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=5))
 
 
-class Tell(NamedTuple):
-    """A signal the matchmaker owes one request run."""
-
-    user_id: str
-    run_id: str
-    signal: str
-    message: object
-
-
 @workflow.defn(name="Matchmaker")
 class MatchmakerWorkflow:
     @workflow.init
     def __init__(self, state: MatchmakerState) -> None:
         self._state = state
+        self._pool = Pool(state)
         self._newsroom = Newsroom()
         # About to continue as new: updates are answered at once, and signalled as it were.
         self._closing = False
@@ -146,9 +129,9 @@ class MatchmakerWorkflow:
             await self._wait(relax_due)
             now = self._now()
             arrivals, emits, replies = self._take_inbox(now)
-            pairs = self._pair_arrivals(arrivals, now)
+            pairs = self._pool.pair_arrivals(arrivals, now)
             if relax_due is not None and now >= relax_due:
-                pairs += self._pair_relaxed(now)
+                pairs += self._pool.pair_relaxed(now)
             emits = self._newsroom.hold(emits)
             if emits:
                 await self._notify(emits)
@@ -159,7 +142,7 @@ class MatchmakerWorkflow:
                 await asyncio.gather(
                     *self._send(replies), *(self._make(pair, now) for pair in pairs)
                 )
-            self._forget_old_pairs(now)
+            self._pool.forget_old_pairs(now)
             relax_due = next_relaxation(self._state.pool, now, self._state.rules)
             if self._history_full() and (
                 not self._state.inbox or workflow.patched(CONTINUE_WITH_INBOX)
@@ -188,7 +171,7 @@ class MatchmakerWorkflow:
         for item in self._state.inbox:
             if item.enqueue is not None:
                 self._route(item.enqueue, item.reply_to)
-                settled = self._settled_pair(item.enqueue.request_run_id)
+                settled = self._pool.settled(item.enqueue.request_run_id)
                 if settled is not None:
                     # Paired a moment ago (the request has not heard yet): never re-queue it.
                     paired, difficulty = settled
@@ -201,94 +184,16 @@ class MatchmakerWorkflow:
                         replies.append(Tell(user, run, SIGNAL_PAIRED, paired))
                         emits.append(self._matched(user, paired, difficulty))
                     continue
-                entry = self._admit(item.enqueue, now)
+                entry = self._pool.admit(item.enqueue, now)
                 arrivals[entry.user_id] = entry
             elif item.withdraw is not None:
                 arrivals.pop(item.withdraw.user_id, None)
-                reply = self._remove(item.withdraw)
+                reply = self._pool.withdraw(item.withdraw)
                 if reply is not None:
                     replies.append(reply)
         self._state.inbox.clear()
         emits += [self._joined(entry) for entry in arrivals.values()]
         return list(arrivals.values()), emits, replies
-
-    def _admit(self, request: Enqueue, now: float) -> Entry:
-        """Add a request to the pool, or update it in place: a changed request keeps its place."""
-        for index, entry in enumerate(self._state.pool):
-            if entry.user_id == request.user_id:
-                same_run = entry.request_run_id == request.request_run_id
-                updated = Entry(
-                    user_id=entry.user_id,
-                    username=request.username,
-                    difficulty=request.criteria.difficulty,
-                    topics=list(request.criteria.topics),
-                    enqueued_at=entry.enqueued_at,
-                    seq=entry.seq,
-                    request_run_id=request.request_run_id,
-                    fresh_joins=(entry.fresh_joins if same_run else 0) + int(request.fresh_join),
-                    unheard=(entry.unheard and same_run) or request.unheard,
-                )
-                self._state.pool[index] = updated
-                return updated
-        entry = Entry(
-            user_id=request.user_id,
-            username=request.username,
-            difficulty=request.criteria.difficulty,
-            topics=list(request.criteria.topics),
-            enqueued_at=now,
-            seq=self._state.next_seq,
-            request_run_id=request.request_run_id,
-            fresh_joins=int(request.fresh_join),
-            unheard=request.unheard,
-        )
-        self._state.next_seq += 1
-        self._state.pool.append(entry)
-        return entry
-
-    def _remove(self, request: Withdraw) -> Tell | None:
-        for entry in self._state.pool:
-            if entry.user_id == request.user_id:
-                if entry.request_run_id != request.request_run_id:
-                    return None  # a stale run's withdrawal: the live request stays
-                self._state.pool.remove(entry)
-                return Tell(
-                    entry.user_id, entry.request_run_id, SIGNAL_WITHDRAWN, Withdrawn(request.reason)
-                )
-        settled = self._settled_pair(request.request_run_id)
-        if settled is not None:
-            # Paired before the withdrawal arrived: the pairing stands; say so again.
-            return Tell(request.user_id, request.request_run_id, SIGNAL_PAIRED, settled[0])
-        return Tell(
-            request.user_id, request.request_run_id, SIGNAL_WITHDRAWN, Withdrawn(request.reason)
-        )
-
-    def _pair_arrivals(self, arrivals: list[Entry], now: float) -> list[Pair]:
-        pairs: list[Pair] = []
-        recent = self._recent_keys()
-        for entry in sorted(arrivals, key=lambda item: item.seq):
-            if entry not in self._state.pool:
-                continue  # already taken by an earlier arrival of this round
-            candidates = [other for other in self._state.pool if other is not entry]
-            pair = best_partner(entry, candidates, now, self._state.rules, recent)
-            if pair is not None:
-                self._take(pair)
-                pairs.append(pair)
-        return pairs
-
-    def _pair_relaxed(self, now: float) -> list[Pair]:
-        relaxed = [
-            entry
-            for entry in self._state.pool
-            if now - entry.enqueued_at >= self._state.rules.relax_topics_after
-        ]
-        pairs = pair_all(relaxed, now, self._state.rules, self._recent_keys())
-        for pair in pairs:
-            self._take(pair)
-        return pairs
-
-    def _take(self, pair: Pair) -> None:
-        self._state.pool.remove(pair.first)
-        self._state.pool.remove(pair.second)
 
     async def _make_all(self, pairs: list[Pair], now: float) -> None:
         """Rooms, questions and sessions for a round's pairs, then the news to both students.
@@ -329,7 +234,7 @@ class MatchmakerWorkflow:
                 tells += self._cancel_both(pair, _NO_ROOM)
                 continue
             made.append((request, question))
-            paired = self._remember(pair, request.room_id, question, now)
+            paired = self._pool.remember(pair, request.room_id, question, now)
             told = list(zip((pair.first, pair.second), paired, strict=True))
             matched = [
                 self._matched(entry.user_id, message, pair.difficulty) for entry, message in told
@@ -367,7 +272,7 @@ class MatchmakerWorkflow:
             await asyncio.gather(*self._send(self._cancel_both(pair)))
             return
         await self._start_session(request, created.question)
-        paired = self._remember(pair, room_id, created.question, now)
+        paired = self._pool.remember(pair, room_id, created.question, now)
         await asyncio.gather(
             self._tell(pair.first.user_id, pair.first.request_run_id, SIGNAL_PAIRED, paired[0]),
             self._tell(pair.second.user_id, pair.second.request_run_id, SIGNAL_PAIRED, paired[1]),
@@ -393,37 +298,6 @@ class MatchmakerWorkflow:
                 "members": [member.username for member in request.members],
             },
         )
-
-    def _remember(
-        self, pair: Pair, room_id: str, question: QuestionSummary, now: float
-    ) -> list[Paired]:
-        """Record the pair (so late messages from either request get the same answer) and
-        return what each of the two is told."""
-        paired = [
-            Paired(
-                room_id,
-                Partner(pair.second.user_id, pair.second.username),
-                question,
-                joins_seen=pair.first.fresh_joins,
-            ),
-            Paired(
-                room_id,
-                Partner(pair.first.user_id, pair.first.username),
-                question,
-                joins_seen=pair.second.fresh_joins,
-            ),
-        ]
-        self._state.recent.append(
-            RecentPair(
-                users=[pair.first.user_id, pair.second.user_id],
-                at=now,
-                room_id=room_id,
-                paired=paired,
-                run_ids=[pair.first.request_run_id, pair.second.request_run_id],
-                difficulty=pair.difficulty,
-            )
-        )
-        return paired
 
     def _cancel_both(self, pair: Pair, message: str = "") -> list[Tell]:
         withdrawn = Withdrawn(Outcome.CANCELLED, message)
@@ -486,13 +360,6 @@ class MatchmakerWorkflow:
             # The request has ended (terminated by an operator, say): nobody left to tell.
             workflow.logger.warning("could not signal %s: %s", user_id, error)
 
-    def _settled_pair(self, run_id: str) -> tuple[Paired, str] | None:
-        """What a request run was paired with, if it was paired recently."""
-        for recent in self._state.recent:
-            if run_id in recent.run_ids:
-                return recent.paired[recent.run_ids.index(run_id)], recent.difficulty
-        return None
-
     @staticmethod
     def _matched(user_id: str, paired: Paired, difficulty: str) -> Emit:
         return Emit(
@@ -519,13 +386,6 @@ class MatchmakerWorkflow:
             start_to_close_timeout=_LOCAL_TIMEOUT,
             retry_policy=_LOCAL_RETRY,
         )
-
-    def _recent_keys(self) -> set[str]:
-        return {pair_key(*recent.users) for recent in self._state.recent}
-
-    def _forget_old_pairs(self, now: float) -> None:
-        window = self._state.rules.recent_pair_window
-        self._state.recent = [recent for recent in self._state.recent if now - recent.at < window]
 
     def _history_full(self) -> bool:
         info = workflow.info()
