@@ -14,6 +14,7 @@ from pycrdt import Doc, Text
 
 from storage.leveldb_docstore import LevelDbDocStore
 from storage.sql_docstore import SqlDocStore
+from tests.waiting import eventually
 from web.documents import Documents, InvalidUpdate
 
 ROOM = "room-docs"
@@ -145,10 +146,13 @@ async def test_every_edit_s_history_places_it_where_it_happened(tmp_path: Path) 
             text = text[:at] + piece + text[at:]
         await documents.apply(ROOM, "u1", update)
         # One burst per edit: wait for its record before the next edit opens another.
-        for _ in range(200):
-            if len(await documents.history(ROOM, 100)) == len(expected):
-                break
-            await asyncio.sleep(0.005)
+        await eventually(
+            lambda: documents.history(ROOM, 100),
+            lambda records: len(records) == len(expected),
+            f"the history record of edit {step}",
+            within=5,
+            every=0.005,
+        )
     records = list(reversed(await documents.history(ROOM, 100)))
     await documents.stop()
     await documents.store.close()
