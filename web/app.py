@@ -68,7 +68,7 @@ async def _renew_presence(
         await asyncio.sleep(lease_seconds / 3)
         for room_id, present in collab.present().items():
             try:
-                await orchestrator.session_renew(room_id, present)
+                await orchestrator.sessions.renew(room_id, present)
             except Exception as error:
                 log.warning("could not renew the presence in %s: %s", room_id, error)
 

@@ -1,4 +1,5 @@
-"""The web tier's only door to Temporal: matching requests, the matchmaker, health.
+"""The web tier's only door to Temporal: matching requests, the matchmaker, health, and (through
+``sessions``) the collaboration sessions.
 
 The client dials lazily, so the API starts (and reports 503) while Temporal is still coming up.
 """
@@ -29,6 +30,7 @@ from temporalio.common import (
 from temporalio.service import RPCError, RPCStatusCode
 
 from settings import Settings
+from web.session_workflows import SessionWorkflows
 from workflows import ids
 from workflows import search_attributes as attrs
 from workflows.match_messages import (
@@ -49,15 +51,6 @@ from workflows.match_messages import (
 from workflows.matching import MatchRequestWorkflow
 from workflows.matchmaker import MatchmakerWorkflow
 from workflows.pairing import PairingRules
-from workflows.session import (
-    CollabSessionWorkflow,
-    LanguageChange,
-    MemberAction,
-    MemberPresence,
-    PresenceRenewal,
-    SessionResult,
-    SessionState,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +115,7 @@ class Orchestrator:
         self.client = client
         self.task_queue = task_queue
         self.matching = matching
+        self.sessions = SessionWorkflows(client)
         self._updates_in_flight = 0
 
     @classmethod
@@ -372,58 +366,3 @@ class Orchestrator:
         )
         snapshot = await matchmaker.query(MatchmakerWorkflow.snapshot, rpc_timeout=UPDATE_TIMEOUT)
         return dict(snapshot.waiting)
-
-    # Collaboration sessions -----------------------------------------------------------------
-
-    def _session(self, room_id: str) -> WorkflowHandle[CollabSessionWorkflow, SessionResult]:
-        return self.client.get_workflow_handle_for(
-            CollabSessionWorkflow.run, ids.session_id(room_id)
-        )
-
-    async def _tell_session(self, room_id: str, signal: str, message: object) -> None:
-        # The session may have ended (or be a moment from starting): the room row decides access,
-        # so a lost signal here only costs the workflow's view of presence.
-        try:
-            await self._session(room_id).signal(signal, message)
-        except RPCError as error:
-            if not _not_found(error):
-                raise
-            log.info(
-                "session %s is not running; %s dropped",
-                room_id,
-                signal,
-                extra={"room_id": room_id, "workflow_id": ids.session_id(room_id)},
-            )
-
-    async def session_presence(
-        self, room_id: str, user_id: str, socket_id: str, *, connected: bool
-    ) -> None:
-        await self._tell_session(room_id, "presence", MemberPresence(user_id, socket_id, connected))
-
-    async def session_renew(self, room_id: str, sockets: list[tuple[str, str]]) -> None:
-        """This process still holds these (user, socket) pairs in the room."""
-        renewal = PresenceRenewal([MemberPresence(user, sid, True) for user, sid in sockets])
-        await self._tell_session(room_id, "renew", renewal)
-
-    async def session_leave(self, room_id: str, user_id: str) -> None:
-        await self._tell_session(room_id, "leave", MemberAction(user_id))
-        log.info("left session", extra=self._session_ids(room_id, user_id))
-
-    async def session_complete(self, room_id: str, user_id: str) -> None:
-        await self._tell_session(room_id, "complete", MemberAction(user_id))
-        log.info("completed question", extra=self._session_ids(room_id, user_id))
-
-    @staticmethod
-    def _session_ids(room_id: str, user_id: str) -> dict[str, str]:
-        return {"user_id": user_id, "room_id": room_id, "workflow_id": ids.session_id(room_id)}
-
-    async def session_language(self, room_id: str, language: str) -> None:
-        await self._tell_session(room_id, "language", LanguageChange(language))
-
-    async def session_state(self, room_id: str) -> SessionState | None:
-        try:
-            return await self._session(room_id).query(CollabSessionWorkflow.state)
-        except RPCError as error:
-            if _not_found(error):
-                return None
-            raise

@@ -22,7 +22,7 @@ async def get_session(
     if room is None or (user.id not in room.member_ids and not user.is_admin):
         # The same answer for a room that does not exist: no probing for rooms.
         raise HTTPException(404, "no such session, or you are not one of its members")
-    live = await state.orchestrator.session_state(room_id)
+    live = await state.orchestrator.sessions.state(room_id)
     members = [
         {"userId": str(row.user_id), "leftAt": row.left_at, "completedAt": row.completed_at}
         for row in room.member_rows

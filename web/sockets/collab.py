@@ -176,7 +176,7 @@ class CollabNamespace(AuthenticatedNamespace):
         )
         await self.emit(events.COLLAB_CHAT_HISTORY, [_chat_wire(line) for line in chat], to=sid)
         if member.is_member:
-            await self.app.orchestrator.session_presence(
+            await self.app.orchestrator.sessions.presence(
                 member.room_id, member.user_id, sid, connected=True
             )
 
@@ -194,7 +194,7 @@ class CollabNamespace(AuthenticatedNamespace):
             )
         if member.is_member:
             self._present.pop(sid, None)
-            await self.app.orchestrator.session_presence(
+            await self.app.orchestrator.sessions.presence(
                 member.room_id, member.user_id, sid, connected=False
             )
 
@@ -244,7 +244,7 @@ class CollabNamespace(AuthenticatedNamespace):
             room=events.collab_room(member.room_id),
             skip_sid=sid,
         )
-        await self.app.orchestrator.session_language(member.room_id, payload.language)
+        await self.app.orchestrator.sessions.language(member.room_id, payload.language)
 
     async def get_history(self, sid: str, data: Any = None, *_extra: Any) -> None:
         member = await self._required(sid)
@@ -290,7 +290,7 @@ class CollabNamespace(AuthenticatedNamespace):
                 await rooms.mark_member(
                     session, member.room_id, uuid.UUID(member.user_id), left=True
                 )
-            await self.app.orchestrator.session_leave(member.room_id, member.user_id)
+            await self.app.orchestrator.sessions.leave(member.room_id, member.user_id)
         await self.emit(
             events.COLLAB_LEFT,
             {"userId": member.user_id},
@@ -308,7 +308,7 @@ class CollabNamespace(AuthenticatedNamespace):
             await rooms.mark_member(
                 session, member.room_id, uuid.UUID(member.user_id), completed=True
             )
-        await self.app.orchestrator.session_complete(member.room_id, member.user_id)
+        await self.app.orchestrator.sessions.complete(member.room_id, member.user_id)
         await self.emit(
             events.COLLAB_COMPLETED,
             {"userId": member.user_id},

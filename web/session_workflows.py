@@ -1,0 +1,82 @@
+"""The web tier's messages to the collaboration session workflows, and its query of them.
+
+Reached as ``Orchestrator.sessions``. A session may have ended (or be a moment from starting):
+the room row decides access, so a signal that finds no session is logged and dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from temporalio.client import Client, WorkflowHandle
+from temporalio.service import RPCError, RPCStatusCode
+
+from workflows import ids
+from workflows.session import (
+    CollabSessionWorkflow,
+    LanguageChange,
+    MemberAction,
+    MemberPresence,
+    PresenceRenewal,
+    SessionResult,
+    SessionState,
+)
+
+log = logging.getLogger(__name__)
+
+
+class SessionWorkflows:
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    async def presence(
+        self, room_id: str, user_id: str, socket_id: str, *, connected: bool
+    ) -> None:
+        await self._tell(room_id, "presence", MemberPresence(user_id, socket_id, connected))
+
+    async def renew(self, room_id: str, sockets: list[tuple[str, str]]) -> None:
+        """This process still holds these (user, socket) pairs in the room."""
+        renewal = PresenceRenewal([MemberPresence(user, sid, True) for user, sid in sockets])
+        await self._tell(room_id, "renew", renewal)
+
+    async def leave(self, room_id: str, user_id: str) -> None:
+        await self._tell(room_id, "leave", MemberAction(user_id))
+        log.info("left session", extra=self._ids(room_id, user_id))
+
+    async def complete(self, room_id: str, user_id: str) -> None:
+        await self._tell(room_id, "complete", MemberAction(user_id))
+        log.info("completed question", extra=self._ids(room_id, user_id))
+
+    async def language(self, room_id: str, language: str) -> None:
+        await self._tell(room_id, "language", LanguageChange(language))
+
+    async def state(self, room_id: str) -> SessionState | None:
+        try:
+            return await self._handle(room_id).query(CollabSessionWorkflow.state)
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                return None
+            raise
+
+    def _handle(self, room_id: str) -> WorkflowHandle[CollabSessionWorkflow, SessionResult]:
+        return self._client.get_workflow_handle_for(
+            CollabSessionWorkflow.run, ids.session_id(room_id)
+        )
+
+    async def _tell(self, room_id: str, signal: str, message: object) -> None:
+        # A lost signal here only costs the workflow's view of presence.
+        try:
+            await self._handle(room_id).signal(signal, message)
+        except RPCError as error:
+            if error.status != RPCStatusCode.NOT_FOUND:
+                raise
+            log.info(
+                "session %s is not running; %s dropped",
+                room_id,
+                signal,
+                extra={"room_id": room_id, "workflow_id": ids.session_id(room_id)},
+            )
+
+    @staticmethod
+    def _ids(room_id: str, user_id: str) -> dict[str, str]:
+        return {"user_id": user_id, "room_id": room_id, "workflow_id": ids.session_id(room_id)}
