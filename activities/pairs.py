@@ -113,7 +113,7 @@ class PairActivities:
             )
             if question is None:
                 return None
-            room = await rooms.create_room(
+            room = await rooms.insert_room(
                 session,
                 request.room_id,
                 member_ids,

@@ -30,6 +30,19 @@ async def create_room(
     existing = await get_room(session, room_id)
     if existing is not None:
         return existing
+    return await insert_room(session, room_id, member_ids, question_id, question, difficulty)
+
+
+async def insert_room(
+    session: AsyncSession,
+    room_id: str,
+    member_ids: Sequence[uuid.UUID],
+    question_id: int | None,
+    question: dict[str, Any],
+    difficulty: str,
+) -> Room:
+    """:func:`create_room` for a caller that has just seen the room absent: no second look
+    before the insert; should another attempt have stored it meanwhile, that one is returned."""
     room = Room(
         id=room_id,
         question_id=question_id,

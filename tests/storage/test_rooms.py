@@ -130,6 +130,24 @@ async def test_create_room_again_with_the_same_id_returns_the_stored_room_and_ad
             assert await count_rows(session) == before
 
 
+async def test_insert_room_over_a_room_stored_meanwhile_returns_the_stored_one(
+    database: Database, make_user: MakeUser
+) -> None:
+    """A retried activity that saw no room, while another attempt stored it: the first wins."""
+    a, b, c, d = [await make_user() for _ in range(4)]
+    room_id = new_room_id()
+    async with database.session() as session:
+        await rooms.insert_room(session, room_id, [a, b], None, SNAPSHOT, "Easy")
+        before = await count_rows(session)
+    async with database.session() as session:
+        other = {**SNAPSHOT, "title": "Something else"}
+        again = await rooms.insert_room(session, room_id, [c, d], None, other, "Hard")
+        assert again.member_ids == [a, b]
+        assert again.question == SNAPSHOT
+        assert again.difficulty == "Easy"
+        assert await count_rows(session) == before
+
+
 async def test_create_room_again_in_the_same_session_returns_the_same_room(
     database: Database, make_user: MakeUser
 ) -> None:
