@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHandle
+from temporalio.service import RPCError
 
 from activities.pairs import FAILPOINT_ROOMS_UNREACHABLE
 from settings import Settings
@@ -23,6 +25,7 @@ from tests.up_process import (
     eventually,
     port_open,
 )
+from tests.waiting import eventually as eventually_async
 from workers.temporal_server import free_port
 
 
@@ -80,8 +83,21 @@ def test_up_stops_on_sigterm_while_a_round_keeps_failing_to_reach_the_database(
 async def _two_waiting_students(temporal_address: str) -> None:
     client = await Client.connect(temporal_address)
     matchmaker = client.get_workflow_handle(Settings().matchmaker_id)
+    # Healthy means Temporal answers; the web tier starts the matchmaker in the background.
+    await eventually_async(_running(matchmaker), bool, "the matchmaker to be started")
     for _ in range(2):
         await enqueue_by_hand(matchmaker, "easy", "Arrays")
+
+
+def _running(workflow: WorkflowHandle[Any, Any]) -> Callable[[], Awaitable[bool]]:
+    async def probe() -> bool:
+        try:
+            await workflow.describe()
+            return True
+        except RPCError:
+            return False
+
+    return probe
 
 
 def test_up_keeps_all_data_across_sigterm_and_sigkill_restarts(stack: Stack) -> None:
