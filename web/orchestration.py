@@ -31,6 +31,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from settings import Settings
 from web.session_workflows import SessionWorkflows
+from web.signal_batches import SignalBatches
 from workflows import ids
 from workflows import search_attributes as attrs
 from workflows.match_messages import (
@@ -39,6 +40,7 @@ from workflows.match_messages import (
     Criteria,
     Emit,
     Enqueue,
+    EnqueueBatch,
     Join,
     MatchmakerState,
     MatchRequestInput,
@@ -117,6 +119,11 @@ class Orchestrator:
         self.matching = matching
         self.sessions = SessionWorkflows(client)
         self._updates_in_flight = 0
+        matchmaker = client.get_workflow_handle_for(MatchmakerWorkflow.run, matching.matchmaker_id)
+        self._enqueues = SignalBatches[Enqueue](
+            lambda one: matchmaker.signal(MatchmakerWorkflow.enqueue, one),
+            lambda many: matchmaker.signal(MatchmakerWorkflow.enqueue_batch, EnqueueBatch(many)),
+        )
 
     @classmethod
     async def connect(cls, settings: Settings) -> Orchestrator:
@@ -250,7 +257,7 @@ class Orchestrator:
         if self._updates_in_flight >= MAX_UPDATES_IN_FLIGHT:
             # The server refuses more than about ten updates in flight per workflow: under load
             # the signal is the way in (and the matchmaker batches signals anyway).
-            await self._signal_enqueue(matchmaker, enqueue, handle, criteria, socket_id)
+            await self._signal_enqueue(enqueue, handle, criteria, socket_id)
             return []
         self._updates_in_flight += 1
         try:
@@ -261,7 +268,7 @@ class Orchestrator:
             # so, and the matchmaker tells the students itself.
             log.debug("enqueue update refused (%s); sending the signal", error)
             unheard = dataclasses.replace(enqueue, unheard=True)
-            await self._signal_enqueue(matchmaker, unheard, handle, criteria, socket_id)
+            await self._signal_enqueue(unheard, handle, criteria, socket_id)
             return []
         finally:
             self._updates_in_flight -= 1
@@ -293,14 +300,13 @@ class Orchestrator:
 
     async def _signal_enqueue(
         self,
-        matchmaker: WorkflowHandle[MatchmakerWorkflow, None],
         enqueue: Enqueue,
         request: WorkflowHandle[Any, Any],
         criteria: Criteria,
         socket_id: str,
     ) -> None:
         try:
-            await matchmaker.signal(MatchmakerWorkflow.enqueue, enqueue)
+            await self._enqueues.send(enqueue)
         except RPCError:
             # No matchmaker (terminated by an operator, say): start it again, and let the
             # request enqueue itself, which it retries until the matchmaker answers.

@@ -163,6 +163,13 @@ class Enqueue:
 
 
 @dataclass(frozen=True, slots=True)
+class EnqueueBatch:
+    """Web tier → matchmaker: the joins that arrived while its last signal was on its way."""
+
+    requests: list[Enqueue]
+
+
+@dataclass(frozen=True, slots=True)
 class Withdraw:
     user_id: str
     request_run_id: str

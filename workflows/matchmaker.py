@@ -36,6 +36,7 @@ from workflows.match_messages import (
     Emit,
     EmitBatch,
     Enqueue,
+    EnqueueBatch,
     InboxItem,
     MatchmakerState,
     News,
@@ -61,6 +62,11 @@ _ROOMS = uuid.UUID("5f0c3a4e-8f1d-4c69-9a57-6f1f3d2b7c10")
 NEWS_AFTER_COMMIT = "news-after-commit"
 # A full history continues as new even with signals waiting in the inbox (they are carried).
 CONTINUE_WITH_INBOX = "continue-with-inbox"
+# A join that reaches the pool after its request was paired is no longer answered with a
+# rejoin signal: the request already holds that join (the web tier signals it first) and counts
+# it against the pair's joins_seen itself. The signal only repeated that, and it mostly failed,
+# because by then the request had continued as new (a warning and two events per re-join).
+REQUEST_COUNTS_REJOINS = "request-counts-rejoins"
 # What both students of a pair hear when its room cannot be made.
 _NO_ROOM = "a room for your match could not be made; please join the queue again"
 # A room cannot be made while the database is down: keep trying, never give up on a pair.
@@ -80,6 +86,12 @@ class MatchmakerWorkflow:
     @workflow.signal(name="enqueue")
     def enqueue(self, request: Enqueue) -> None:
         self._state.inbox.append(InboxItem(enqueue=request))
+
+    @workflow.signal(name="enqueue_batch")
+    def enqueue_batch(self, batch: EnqueueBatch) -> None:
+        """Several ``enqueue`` signals in one: a crowd's joins arrive as one event, not as so
+        many that the server fails the running task (which then replays the whole history)."""
+        self._state.inbox.extend(InboxItem(enqueue=request) for request in batch.requests)
 
     @workflow.update(name="enqueue_now")
     def enqueue_now(self, request: Enqueue) -> None:
@@ -179,7 +191,8 @@ class MatchmakerWorkflow:
                     if item.enqueue.fresh_join and not item.enqueue.unheard:
                         # A join-queue that reached the pool after the pair was made: the user
                         # has heard of the match and asks again, which is a new request.
-                        replies.append(Tell(user, run, SIGNAL_REJOIN, Rejoin()))
+                        if not workflow.patched(REQUEST_COUNTS_REJOINS):
+                            replies.append(Tell(user, run, SIGNAL_REJOIN, Rejoin()))
                     else:
                         replies.append(Tell(user, run, SIGNAL_PAIRED, paired))
                         emits.append(self._matched(user, paired, difficulty))

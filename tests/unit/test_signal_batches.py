@@ -1,0 +1,93 @@
+"""The web tier's batching of signals to one workflow, without a server: who leaves together."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from web.signal_batches import SignalBatches
+
+
+class Wire:
+    """Records what was signalled; a send can be held on the wire until released."""
+
+    def __init__(self) -> None:
+        self.signals: list[list[str]] = []
+        self.hold = asyncio.Event()
+        self.hold.set()
+        self.failing = False
+
+    async def one(self, message: str) -> None:
+        await self._send([message])
+
+    async def many(self, messages: list[str]) -> None:
+        await self._send(messages)
+
+    async def _send(self, messages: list[str]) -> None:
+        self.signals.append(messages)
+        await self.hold.wait()
+        if self.failing:
+            raise RuntimeError("the server said no")
+
+
+@pytest.fixture
+def wire() -> Wire:
+    return Wire()
+
+
+async def test_a_lone_message_leaves_at_once_as_a_single_signal(wire: Wire) -> None:
+    batches = SignalBatches(wire.one, wire.many)
+    await batches.send("a")
+    await batches.send("b")
+    assert wire.signals == [["a"], ["b"]]
+
+
+async def test_messages_that_arrive_while_a_signal_is_on_its_way_leave_together(
+    wire: Wire,
+) -> None:
+    batches = SignalBatches(wire.one, wire.many)
+    wire.hold.clear()
+    first = asyncio.create_task(batches.send("a"))
+    await asyncio.sleep(0)
+    crowd = [asyncio.create_task(batches.send(name)) for name in "bcde"]
+    await asyncio.sleep(0)
+    assert wire.signals == [["a"]]
+    assert not first.done()
+    wire.hold.set()
+    await asyncio.gather(first, *crowd)
+    assert wire.signals == [["a"], ["b", "c", "d", "e"]]
+
+
+async def test_every_message_of_a_failed_signal_hears_of_it_and_the_next_still_leaves(
+    wire: Wire,
+) -> None:
+    batches = SignalBatches(wire.one, wire.many)
+    wire.hold.clear()
+    wire.failing = True
+    first = asyncio.create_task(batches.send("a"))
+    await asyncio.sleep(0)
+    crowd = [asyncio.create_task(batches.send(name)) for name in "bc"]
+    await asyncio.sleep(0)
+    wire.hold.set()
+    results = await asyncio.gather(first, *crowd, return_exceptions=True)
+    assert all(isinstance(result, RuntimeError) for result in results)
+    assert wire.signals == [["a"], ["b", "c"]]
+    wire.failing = False
+    await batches.send("d")
+    assert wire.signals[-1] == ["d"]
+
+
+async def test_a_caller_that_stops_waiting_does_not_hold_back_the_others(wire: Wire) -> None:
+    batches = SignalBatches(wire.one, wire.many)
+    wire.hold.clear()
+    first = asyncio.create_task(batches.send("a"))
+    await asyncio.sleep(0)
+    impatient = asyncio.create_task(batches.send("b"))
+    patient = asyncio.create_task(batches.send("c"))
+    await asyncio.sleep(0)
+    impatient.cancel()
+    wire.hold.set()
+    await asyncio.gather(first, patient)
+    assert impatient.cancelled()
+    assert wire.signals == [["a"], ["b", "c"]]
