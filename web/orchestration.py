@@ -292,6 +292,10 @@ class Orchestrator:
                 )
                 return news.emits
             except WorkflowUpdateRPCTimeoutOrCancelledError:
+                if _being_cancelled():
+                    # The SDK reports our own cancellation (a stopping process) as this error:
+                    # asking again would keep the process alive for the whole patience.
+                    raise asyncio.CancelledError from None
                 if asyncio.get_running_loop().time() >= deadline:
                     raise
                 # Should the matchmaker have moved to a new run meanwhile, this lands there as
@@ -372,3 +376,8 @@ class Orchestrator:
         )
         snapshot = await matchmaker.query(MatchmakerWorkflow.snapshot, rpc_timeout=UPDATE_TIMEOUT)
         return dict(snapshot.waiting)
+
+
+def _being_cancelled() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
