@@ -115,6 +115,11 @@ class DevServer:
         return f"{self.ip}:{self.port}"
 
     @property
+    def pid(self) -> int | None:
+        """The server process's id while it runs (to read its CPU time, say)."""
+        return None if self._process is None else self._process.pid
+
+    @property
     def ui_url(self) -> str | None:
         return None if self.ui_port is None else f"http://{self.ip}:{self.ui_port}"
 
