@@ -331,6 +331,8 @@ async def test_compaction_respects_a_history_record_still_on_its_way_to_disk(
     between = min(at_history) + 1_000 * 16 + 500
     at_history[between] = rebuild(await leveldb_store.updates(ROOM, until_ms=between))
     # The disk is slow: the record is queued, not yet written, while compaction plans and writes.
+    # (Queued for the writer thread even if the store looks idle: the loop must stay free.)
+    monkeypatch.setattr(leveldb_store, "inline_after_idle_seconds", None)
     disk_free = threading.Event()
     write_batch = leveldb_store._write_batch
 
@@ -348,6 +350,36 @@ async def test_compaction_respects_a_history_record_still_on_its_way_to_disk(
     disk_free.set()
     await recording
     await assert_states(leveldb_store, peer, at_history)
+
+
+async def test_a_quiet_store_syncs_on_the_loop_and_a_busy_one_in_batches_on_its_thread(
+    leveldb_store: LevelDbDocStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writers: list[tuple[str, int]] = []
+    write_batch = leveldb_store._write_batch
+
+    def recording(items: list[tuple[bytes, bytes]]) -> None:
+        writers.append((threading.current_thread().name, len(items)))
+        write_batch(items)
+
+    monkeypatch.setattr(leveldb_store, "_write_batch", recording)
+    peer = Peer()
+    # Nothing written yet: the store is as quiet as it gets.
+    await leveldb_store.append(ROOM, peer.type("a"), user_id="u", timestamp_ms=1)
+    assert writers == [(threading.current_thread().name, 1)]
+    # A crowd right behind it: one synced batch for all but the first, off the loop.
+    edits = [peer.type(letter) for letter in "bcdefg"]
+    await asyncio.gather(
+        *(
+            leveldb_store.append(ROOM, edit, user_id="u", timestamp_ms=2 + index)
+            for index, edit in enumerate(edits)
+        )
+    )
+    thread_writes = writers[1:]
+    assert all(name.startswith("leveldb-writer") for name, _count in thread_writes)
+    assert sum(count for _name, count in thread_writes) == 6
+    assert len(thread_writes) < 6
+    assert rebuild(await leveldb_store.updates(ROOM)) == "abcdefg"
 
 
 async def test_a_second_store_on_an_open_directory_fails_clearly(
