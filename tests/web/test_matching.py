@@ -344,7 +344,8 @@ async def test_a_burst_through_continues_as_new_leaves_nobody_unanswered(
     assert len({m["roomId"] for m in matches}) == 12
 
     async def describe() -> WorkflowExecutionDescription:
-        return await stack.call(matchmaker.describe())
+        description: WorkflowExecutionDescription = await stack.call(matchmaker.describe())
+        return description
 
     # The run ends once its last round's session starts and signals are through.
     await eventually(describe, continued_as_new, "the matchmaker to continue as new")
