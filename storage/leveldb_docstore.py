@@ -164,7 +164,8 @@ class LevelDbDocStore:
         return seq
 
     async def _write(self, key: bytes, value: bytes) -> None:
-        """Queue one put for the next synced batch; returns once it is on disk."""
+        """Put one key, synced: at once when the store is quiet, else in the next batch of the
+        writer thread. Returns once it is on disk."""
         loop = asyncio.get_running_loop()
         now = loop.time()
         idle_for = self.inline_after_idle_seconds

@@ -119,10 +119,14 @@ class Orchestrator:
         self.matching = matching
         self.sessions = SessionWorkflows(client)
         self._updates_in_flight = 0
-        matchmaker = client.get_workflow_handle_for(MatchmakerWorkflow.run, matching.matchmaker_id)
+        self._matchmaker = client.get_workflow_handle_for(
+            MatchmakerWorkflow.run, matching.matchmaker_id
+        )
         self._enqueues = SignalBatches[Enqueue](
-            lambda one: matchmaker.signal(MatchmakerWorkflow.enqueue, one),
-            lambda many: matchmaker.signal(MatchmakerWorkflow.enqueue_batch, EnqueueBatch(many)),
+            lambda one: self._matchmaker.signal(MatchmakerWorkflow.enqueue, one),
+            lambda many: self._matchmaker.signal(
+                MatchmakerWorkflow.enqueue_batch, EnqueueBatch(many)
+            ),
         )
 
     @classmethod
@@ -251,17 +255,15 @@ class Orchestrator:
             request_run_id=handle.result_run_id or "",
             fresh_join=True,
         )
-        matchmaker = self.client.get_workflow_handle_for(
-            MatchmakerWorkflow.run, self.matching.matchmaker_id
-        )
         if self._updates_in_flight >= MAX_UPDATES_IN_FLIGHT:
             # The server refuses more than about ten updates in flight per workflow: under load
-            # the signal is the way in (and the matchmaker batches signals anyway).
+            # the signal is the way in (batched here, and the matchmaker takes its whole inbox
+            # in one round).
             await self._signal_enqueue(enqueue, handle, criteria, socket_id)
             return []
         self._updates_in_flight += 1
         try:
-            return await self._enqueue_for_news(matchmaker, enqueue)
+            return await self._enqueue_for_news(enqueue)
         except Exception as error:
             # Refused (too many in flight), or no answer in time: the signal always gets
             # through. If the update did land, its news may never reach us: the signal says
@@ -273,9 +275,7 @@ class Orchestrator:
         finally:
             self._updates_in_flight -= 1
 
-    async def _enqueue_for_news(
-        self, matchmaker: WorkflowHandle[MatchmakerWorkflow, None], enqueue: Enqueue
-    ) -> list[Emit]:
+    async def _enqueue_for_news(self, enqueue: Enqueue) -> list[Emit]:
         """The update, asked again under the same id while its answer is slow: the server
         answers a repeat with the first one's result, so no news is lost to a timeout."""
         update_id = str(uuid.uuid4())
@@ -283,7 +283,7 @@ class Orchestrator:
         message = enqueue
         while True:
             try:
-                news: News = await matchmaker.execute_update(
+                news: News = await self._matchmaker.execute_update(
                     "enqueue_for_news",
                     message,
                     id=update_id,
@@ -371,10 +371,9 @@ class Orchestrator:
 
     async def queue_sizes(self) -> dict[str, int]:
         """How many requests wait in the matchmaker's pool, by difficulty (for metrics)."""
-        matchmaker = self.client.get_workflow_handle_for(
-            MatchmakerWorkflow.run, self.matching.matchmaker_id
+        snapshot = await self._matchmaker.query(
+            MatchmakerWorkflow.snapshot, rpc_timeout=UPDATE_TIMEOUT
         )
-        snapshot = await matchmaker.query(MatchmakerWorkflow.snapshot, rpc_timeout=UPDATE_TIMEOUT)
         return dict(snapshot.waiting)
 
 
