@@ -1,4 +1,4 @@
-"""Which of a matchmaker round's updates carries which student's news.
+"""The news of a matchmaker round (joined-queue, matched), and which of its updates carries whose.
 
 A join that arrives as an update waits for the news of its round (joined-queue, and matched for
 both students if it was paired) and returns it to the web tier, which delivers it. The answers
@@ -7,8 +7,33 @@ are held until the round is recorded, so nobody hears of a pair a failed task th
 
 from __future__ import annotations
 
-from workflows.events import user_room
-from workflows.match_messages import Emit
+from collections.abc import Iterable
+
+from workflows.events import JOINED_QUEUE, MATCHED, MATCHING_NAMESPACE, matched_payload, user_room
+from workflows.match_messages import Emit, Paired
+from workflows.pairing import Entry, position_of
+
+
+def matched_news(user_id: str, paired: Paired, difficulty: str) -> Emit:
+    """``matched`` for one student of a pair, to every socket of theirs."""
+    return Emit(
+        MATCHED, matched_payload(paired, difficulty), user_room(user_id), MATCHING_NAMESPACE
+    )
+
+
+def joined_news(entry: Entry, pool: Iterable[Entry]) -> Emit:
+    """``joined-queue`` for a student now in the pool, with their place in line."""
+    return Emit(
+        event=JOINED_QUEUE,
+        data={
+            "ok": True,
+            "difficulty": entry.difficulty,
+            "topics": entry.topics,
+            "position": position_of(entry, pool),
+        },
+        room=user_room(entry.user_id),
+        namespace=MATCHING_NAMESPACE,
+    )
 
 
 class Newsroom:

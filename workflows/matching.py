@@ -13,14 +13,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 from workflows import search_attributes as attrs
-from workflows.events import (
-    LEFT_QUEUE,
-    MATCH_TIMEOUT,
-    MATCHED,
-    MATCHING_NAMESPACE,
-    matched_payload,
-    user_room,
-)
+from workflows.events import LEFT_QUEUE, MATCH_TIMEOUT, MATCHING_NAMESPACE, user_room
 from workflows.match_messages import (
     NOTIFY,
     SIGNAL_ENQUEUE,
@@ -41,6 +34,7 @@ from workflows.match_messages import (
     Withdraw,
     Withdrawn,
 )
+from workflows.match_news import matched_news
 
 MATCHMAKER_ATTEMPTS = 12
 
@@ -250,12 +244,7 @@ class MatchRequestWorkflow:
         room = user_room(self._request.user_id)
         if outcome is Outcome.MATCHED and self._announce_pending and self._paired is not None:
             # A socket came back just as the pair was made, after the matchmaker's news went out.
-            emit = Emit(
-                MATCHED,
-                matched_payload(self._paired, self._criteria.difficulty),
-                room,
-                MATCHING_NAMESPACE,
-            )
+            emit = matched_news(self._request.user_id, self._paired, self._criteria.difficulty)
         elif outcome is Outcome.TIMED_OUT:
             emit = Emit(
                 MATCH_TIMEOUT, {"waitedSeconds": round(self._waited())}, room, MATCHING_NAMESPACE

@@ -20,7 +20,6 @@ from temporalio.workflow import ParentClosePolicy
 
 from workflows import ids
 from workflows import search_attributes as attrs
-from workflows.events import JOINED_QUEUE, MATCHED, MATCHING_NAMESPACE, matched_payload, user_room
 from workflows.match_messages import (
     CREATE_PAIR,
     CREATE_PAIRS,
@@ -41,7 +40,6 @@ from workflows.match_messages import (
     MatchmakerState,
     News,
     Outcome,
-    Paired,
     PairMember,
     QuestionSummary,
     QueueSnapshot,
@@ -50,9 +48,9 @@ from workflows.match_messages import (
     Withdraw,
     Withdrawn,
 )
-from workflows.match_news import Newsroom
+from workflows.match_news import Newsroom, joined_news, matched_news
 from workflows.match_pool import Pool, Tell
-from workflows.pairing import Entry, Pair, next_relaxation, position_of
+from workflows.pairing import Entry, Pair, next_relaxation
 
 _LOCAL_TIMEOUT = timedelta(seconds=10)
 # A pair's room id comes from its two request runs: a retried round that makes the same pair
@@ -195,7 +193,7 @@ class MatchmakerWorkflow:
                             replies.append(Tell(user, run, SIGNAL_REJOIN, Rejoin()))
                     else:
                         replies.append(Tell(user, run, SIGNAL_PAIRED, paired))
-                        emits.append(self._matched(user, paired, difficulty))
+                        emits.append(matched_news(user, paired, difficulty))
                     continue
                 entry = self._pool.admit(item.enqueue, now)
                 arrivals[entry.user_id] = entry
@@ -205,7 +203,7 @@ class MatchmakerWorkflow:
                 if reply is not None:
                     replies.append(reply)
         self._state.inbox.clear()
-        emits += [self._joined(entry) for entry in arrivals.values()]
+        emits += [joined_news(entry, self._state.pool) for entry in arrivals.values()]
         return list(arrivals.values()), emits, replies
 
     async def _make_all(self, pairs: list[Pair], now: float) -> None:
@@ -250,7 +248,7 @@ class MatchmakerWorkflow:
             paired = self._pool.remember(pair, request.room_id, question, now)
             told = list(zip((pair.first, pair.second), paired, strict=True))
             matched = [
-                self._matched(entry.user_id, message, pair.difficulty) for entry, message in told
+                matched_news(entry.user_id, message, pair.difficulty) for entry, message in told
             ]
             # Either student's update carries the news of both; else an activity tells them.
             if not self._newsroom.hold_together(matched):
@@ -372,25 +370,6 @@ class MatchmakerWorkflow:
         except ApplicationError as error:
             # The request has ended (terminated by an operator, say): nobody left to tell.
             workflow.logger.warning("could not signal %s: %s", user_id, error)
-
-    @staticmethod
-    def _matched(user_id: str, paired: Paired, difficulty: str) -> Emit:
-        return Emit(
-            MATCHED, matched_payload(paired, difficulty), user_room(user_id), MATCHING_NAMESPACE
-        )
-
-    def _joined(self, entry: Entry) -> Emit:
-        return Emit(
-            event=JOINED_QUEUE,
-            data={
-                "ok": True,
-                "difficulty": entry.difficulty,
-                "topics": entry.topics,
-                "position": position_of(entry, self._state.pool),
-            },
-            room=user_room(entry.user_id),
-            namespace=MATCHING_NAMESPACE,
-        )
 
     async def _notify(self, emits: list[Emit]) -> None:
         await workflow.execute_local_activity(
