@@ -28,7 +28,6 @@ from web.orchestration import MatchingConfig, Orchestrator
 from workers.temporal_server import DevServer
 from workflows.events import MATCHED
 from workflows.match_messages import Criteria, Join, MatchResult, Outcome
-from workflows.matching import MatchRequestWorkflow
 
 WAIT_SECONDS = 60
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -100,9 +99,7 @@ class Scene:
         return await asyncio.wait_for(
             asyncio.gather(
                 *(
-                    client.get_workflow_handle_for(
-                        MatchRequestWorkflow.run, f"match-{user.id}"
-                    ).result()
+                    client.get_workflow_handle(f"match-{user.id}", result_type=MatchResult).result()
                     for user in (self.alice, self.bob)
                 )
             ),
