@@ -104,15 +104,20 @@ class PairActivities:
 
     @staticmethod
     async def _room_for(session: AsyncSession, request: CreatePairInput) -> QuestionSummary | None:
-        """The pair's room, made once; None when the question bank is empty."""
-        room = await rooms.get_room(session, request.room_id)
-        if room is None:
-            member_ids = [uuid.UUID(member.user_id) for member in request.members]
-            question = await pick_for_pair(
-                session, member_ids, Difficulty.parse(request.difficulty).value, request.topics
-            )
-            if question is None:
+        """The pair's room, made once; None when the question bank is empty.
+
+        No look for the room first: a first attempt (nearly every one) would pay a query for
+        nothing. A retry's insert finds the room made by an earlier attempt and returns it,
+        question and all."""
+        member_ids = [uuid.UUID(member.user_id) for member in request.members]
+        question = await pick_for_pair(
+            session, member_ids, Difficulty.parse(request.difficulty).value, request.topics
+        )
+        if question is None:
+            room = await rooms.get_room(session, request.room_id)
+            if room is None:
                 return None
+        else:
             room = await rooms.insert_room(
                 session,
                 request.room_id,

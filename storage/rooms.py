@@ -41,8 +41,8 @@ async def insert_room(
     question: dict[str, Any],
     difficulty: str,
 ) -> Room:
-    """:func:`create_room` for a caller that has just seen the room absent: no second look
-    before the insert; should another attempt have stored it meanwhile, that one is returned."""
+    """:func:`create_room` for a caller that expects the room absent: no look before the
+    insert; should another attempt have stored it already, that one is returned."""
     room = Room(
         id=room_id,
         question_id=question_id,

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from storage.models import Attempt, Question, QuestionTopic
 from storage.questions import topic_key
@@ -46,5 +47,8 @@ async def pick_for_pair(
     for conditions in tiers:
         ids = list((await session.execute(select(Question.id).where(*conditions))).scalars())
         if ids:
-            return await session.get(Question, chooser.choice(sorted(ids)))
+            # Its topics in the same query (the relationship's default is a second one).
+            return await session.get(
+                Question, chooser.choice(sorted(ids)), options=[joinedload(Question.topic_rows)]
+            )
     return None
