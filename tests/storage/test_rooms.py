@@ -15,12 +15,15 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from activities.notify import Notifier
+from activities.pairs import PairActivities
 from storage import rooms, users
 from storage.attempts import AttemptReport, record_report
 from storage.database import Database
 from storage.models import Question, QuestionTopic, Room, RoomMember
 from storage.questions import topic_key
 from storage.selection import pick_for_pair
+from workflows.match_messages import CreatePairInput, CreatePairsInput, PairMember
 
 MakeUser = Callable[[], Awaitable[uuid.UUID]]
 
@@ -111,7 +114,7 @@ async def test_create_room_keeps_the_question_id_of_a_bank_question(
         assert stored.question_id == question_id
 
 
-# insert_room skips the first look (its caller has just seen no room): a room another attempt
+# insert_room skips the first look (its caller expects no room): a room another attempt
 # stored meanwhile still wins, through the insert's conflict.
 @pytest.mark.parametrize("make", [rooms.create_room, rooms.insert_room])
 async def test_create_room_again_with_the_same_id_returns_the_stored_room_and_adds_nothing(
@@ -306,3 +309,21 @@ async def test_pick_is_reproducible_with_the_same_seed(
         assert first is not None
         assert again is not None
         assert first.id == again.id
+
+
+async def test_a_retried_round_finds_its_room_with_the_question_it_was_made_with(
+    database: Database, make_user: MakeUser
+) -> None:
+    a, b = await make_user(), await make_user()
+    members = [PairMember(str(user), str(user)[:8]) for user in (a, b)]
+    request = CreatePairsInput([CreatePairInput(new_room_id(), members, "easy", ["Arrays"])])
+    activities = PairActivities(database, Notifier(None))
+    first = await activities.create_pairs(request)
+    async with database.session() as session:
+        before = await count_rows(session)
+    # The retry would pick at random again: only the stored room can make its answer the same.
+    answers = [await activities.create_pairs(request) for _ in range(5)]
+    assert first.questions[0] is not None
+    assert all(answer.questions == first.questions for answer in answers)
+    async with database.session() as session:
+        assert await count_rows(session) == before
