@@ -103,8 +103,6 @@ class Settings(BaseSettings):
 
     # A stopping worker lets in-flight activities run this long before it cancels them.
     worker_shutdown_grace_seconds: float = Field(default=5.0, ge=0, le=600)
-    # Run workflow code in the Temporal SDK's sandbox (see workers/worker.workflow_runner).
-    workflow_sandbox: bool = False
 
     # Collaboration sessions.
     session_idle_seconds: float = Field(default=600.0, gt=0)

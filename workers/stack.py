@@ -219,7 +219,6 @@ async def run_up(settings: Settings) -> None:
             settings.failpoints,
             read_code=documents.text,
             shutdown_grace_seconds=settings.worker_shutdown_grace_seconds,
-            sandboxed=settings.workflow_sandbox,
         )
         web = _web_server(settings, sio, documents)
         announce = asyncio.create_task(_announce_when_ready(settings, web, dev))
@@ -281,7 +280,6 @@ async def run_worker(settings: Settings) -> None:
             settings.failpoints,
             read_code=None if store is None else functools.partial(document_text, store),
             shutdown_grace_seconds=settings.worker_shutdown_grace_seconds,
-            sandboxed=settings.workflow_sandbox,
         )
         try:
             await _run_until_stopped(

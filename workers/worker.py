@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio.client import Client
-from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
+from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.notify import Notifier, NotifyActivities
@@ -22,25 +22,6 @@ from workflows.session import CollabSessionWorkflow
 WORKFLOWS = [ProbeWorkflow, MatchRequestWorkflow, MatchmakerWorkflow, CollabSessionWorkflow]
 
 
-def workflow_runner(sandboxed: bool) -> WorkflowRunner:
-    """How the worker runs workflow code: in the SDK's sandbox, or plainly.
-
-    The sandbox catches non-deterministic calls as they happen, at a price paid on every task:
-    measured with ``bench/matching.py``, two fifths of the PeerPrep process's CPU per pair and
-    about a third of a match's latency. Without it, such calls are still caught before a
-    deploy: every history the test suite makes, and ``peerprep ops replay``, is replayed in
-    the sandbox.
-    """
-    if not sandboxed:
-        return UnsandboxedWorkflowRunner()
-    return SandboxedWorkflowRunner(
-        # Our workflow modules are deterministic and import nothing with side effects: let the
-        # sandbox share them instead of re-importing them for every new run (that re-import
-        # dominated each match request's first workflow task).
-        restrictions=SandboxRestrictions.default.with_passthrough_modules("workflows")
-    )
-
-
 def build_worker(
     client: Client,
     task_queue: str,
@@ -49,7 +30,6 @@ def build_worker(
     failpoints: frozenset[str] = frozenset(),
     read_code: CodeReader | None = None,
     shutdown_grace_seconds: float = 5.0,
-    sandboxed: bool = False,
 ) -> Worker:
     probe = ProbeActivities(database)
     notify = NotifyActivities(notifier)
@@ -66,7 +46,12 @@ def build_worker(
             pairs.create_pair,
             sessions.finish_session,
         ],
-        workflow_runner=__import__("temporalio.worker", fromlist=["x"]).UnsandboxedWorkflowRunner(),
+        workflow_runner=SandboxedWorkflowRunner(
+            # Our workflow modules are deterministic and import nothing with side effects: let the
+            # sandbox share them instead of re-importing them for every new run (that re-import
+            # dominated each match request's first workflow task).
+            restrictions=SandboxRestrictions.default.with_passthrough_modules("workflows")
+        ),
         # Failed activity attempts count in peerprep_errors_total.
         interceptors=[ActivityFailures()],
         # In-flight activities get this long to finish when the worker is asked to stop.
