@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import uuid
 from pathlib import Path
 
 import httpx
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.service import RPCError
 
 from storage.database import Database
 from tests.conftest import ThreadedServer, make_settings
+from tests.waiting import eventually
 from web.app import create_app
 from workers.temporal_server import DevServer, free_port
 
@@ -19,6 +24,39 @@ async def test_health_is_ok_when_database_and_temporal_answer(http: httpx.AsyncC
     assert body["status"] == "ok"
     assert body["dependencies"]["database"]["status"] == "ok"
     assert body["dependencies"]["temporal"]["status"] == "ok"
+    assert body["dependencies"]["matchmaker"]["status"] == "ok"
+
+
+async def test_health_starts_a_terminated_matchmaker_again(
+    database: Database, temporal_server: DevServer, tmp_path: Path
+) -> None:
+    matchmaker_id = f"matchmaker-{uuid.uuid4().hex[:8]}"
+    settings = make_settings(
+        tmp_path, database.url, temporal_server.address, matchmaker_id=matchmaker_id
+    )
+    port = free_port()
+    client = await Client.connect(temporal_server.address)
+    matchmaker = client.get_workflow_handle(matchmaker_id)
+
+    async def status() -> WorkflowExecutionStatus | None:
+        with contextlib.suppress(RPCError):
+            return (await matchmaker.describe()).status
+        return None
+
+    with ThreadedServer(create_app(settings), port):
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            # The web tier starts it in the background as it comes up.
+            await eventually(
+                status, lambda seen: seen is WorkflowExecutionStatus.RUNNING, "the matchmaker"
+            )
+            first_run = (await matchmaker.describe()).run_id
+            await matchmaker.terminate("an operator's mistake")
+            response = await http.get("/health")
+    assert response.status_code == 200
+    assert response.json()["dependencies"]["matchmaker"]["status"] == "ok"
+    described = await matchmaker.describe()
+    assert described.status is WorkflowExecutionStatus.RUNNING
+    assert described.run_id != first_run
 
 
 async def test_health_is_503_when_temporal_is_down(database: Database, tmp_path: Path) -> None:
@@ -33,6 +71,7 @@ async def test_health_is_503_when_temporal_is_down(database: Database, tmp_path:
     body = response.json()
     assert body["status"] == "degraded"
     assert body["dependencies"]["temporal"]["status"] == "down"
+    assert body["dependencies"]["matchmaker"]["status"] == "down"
     assert body["dependencies"]["database"]["status"] == "ok"
     # The REST API keeps serving what does not need Temporal.
     assert questions.status_code == 200

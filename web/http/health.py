@@ -1,4 +1,8 @@
-"""``/health``: each dependency's status; 503 when any is down (for load balancers and compose)."""
+"""``/health``: each dependency's status; 503 when any is down (for load balancers and compose).
+
+The matchmaker counts as one: without it nobody is paired. A missing one is started again by
+the check itself, so it is reported down only when that fails too.
+"""
 
 from __future__ import annotations
 
@@ -56,8 +60,15 @@ async def health(state: State) -> JSONResponse:
         _timed(_database_ok(state)),
         _timed(state.orchestrator.healthy(CHECK_TIMEOUT_SECONDS)),
     )
+    # Asked only of a Temporal that answers: otherwise it is down too, without a second wait.
+    matchmaker = (
+        await _timed(state.orchestrator.matchmaker_running(CHECK_TIMEOUT_SECONDS))
+        if temporal.status == "ok"
+        else DependencyStatus(status="down", latency_ms=0.0)
+    )
+    dependencies = {"database": database, "temporal": temporal, "matchmaker": matchmaker}
     report = HealthReport(
-        status="ok" if database.status == temporal.status == "ok" else "degraded",
-        dependencies={"database": database, "temporal": temporal},
+        status="ok" if all(dep.status == "ok" for dep in dependencies.values()) else "degraded",
+        dependencies=dependencies,
     )
     return JSONResponse(report.model_dump(), status_code=200 if report.status == "ok" else 503)
