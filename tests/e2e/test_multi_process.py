@@ -222,11 +222,7 @@ async def test_sigterm_sends_a_web_process_s_clients_elsewhere_and_flushes_its_d
             )
             return ann_id in response.json()["connected"]
 
-        for _ in range(200):
-            if not await ann_connected():
-                break
-            await asyncio.sleep(0.05)
-        assert not await ann_connected()
+        await eventually(ann_connected, lambda seen: not seen, "the session to see ann go")
     # Reconnecting to the process that stayed, she finds her text.
     again = await open_editor(staying, ann_token, room, sockets)
     assert text_of(again) == "print(1)"

@@ -15,6 +15,7 @@ from storage.database import Database
 from tests.conftest import Account, Accounts, mint_token
 from tests.live_stack import LiveStack
 from tests.socket_peer import SocketPeer
+from tests.waiting import eventually, until
 from web.awareness import read_clients, removal
 from workflows.events import COLLAB_NAMESPACE, MATCHING_NAMESPACE
 
@@ -76,14 +77,11 @@ async def join(stack: LiveStack, peers: Peers, account: Account, room: str) -> E
 
 
 async def settled(editor: Editor, expected: str, within: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + within
-    while True:
+    async def text() -> str:
         editor.catch_up()
-        if str(editor.text) == expected:
-            return
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"text is {str(editor.text)!r}, expected {expected!r}")
-        await asyncio.sleep(0.02)
+        return str(editor.text)
+
+    await eventually(text, lambda seen: seen == expected, f"the text {expected!r}", within, 0.02)
 
 
 async def test_a_member_gets_state_language_connected_and_chat_history_in_order(
@@ -114,12 +112,13 @@ async def test_concurrent_edits_converge_for_both_peers_and_the_server(
         *(one.type(0, f"a{i};") for i in range(20)), *(two.type(0, f"b{i};") for i in range(20))
     )
     total = sum(len(f"a{i};") + len(f"b{i};") for i in range(20))
-    for _ in range(500):
+
+    def both_caught_up() -> bool:
         one.catch_up()
         two.catch_up()
-        if len(str(one.text)) == len(str(two.text)) == total:
-            break
-        await asyncio.sleep(0.02)
+        return len(str(one.text)) == len(str(two.text)) == total
+
+    await until(both_caught_up, "both peers to hold every edit", within=10)
     assert len(str(one.text)) == total
     assert str(one.text) == str(two.text)
     assert await stack.call(stack.documents.text(room)) == str(one.text)
@@ -151,11 +150,7 @@ async def test_only_members_get_in(
     refused = await peer.wait_for("collab:error")
     assert refused["ok"] is False
     assert refused["message"]
-    for _ in range(250):
-        if not peer.client.connected:
-            break
-        await asyncio.sleep(0.02)
-    assert not peer.client.connected
+    await until(lambda: not peer.client.connected, "the refused socket to be closed", within=5)
     assert peer.events("collab:state") == []
 
 
@@ -335,10 +330,9 @@ async def test_a_session_nobody_is_in_ends_after_the_idle_timeout(
     room, alice, bob = await matched_room(stack, peers, accounts)
     one = await join(stack, peers, alice, room)
     await one.type(0, "x = 1")
-    for _ in range(250):
-        if await stack.call(stack.documents.text(room)) == "x = 1":
-            break
-        await asyncio.sleep(0.02)
+    await eventually(
+        lambda: stack.call(stack.documents.text(room)), lambda text: text == "x = 1", "the edit"
+    )
     await one.peer.disconnect()
     assert stack.client is not None
     result = await asyncio.wait_for(

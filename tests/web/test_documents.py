@@ -3,7 +3,6 @@ several processes sharing one SQL store (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-import asyncio
 import random
 import uuid
 from collections.abc import AsyncIterator
@@ -14,7 +13,7 @@ from pycrdt import Doc, Text
 
 from storage.leveldb_docstore import LevelDbDocStore
 from storage.sql_docstore import SqlDocStore
-from tests.waiting import eventually
+from tests.waiting import eventually, until
 from web.documents import Documents, InvalidUpdate
 
 ROOM = "room-docs"
@@ -32,12 +31,13 @@ class Typist:
 
 
 async def _history_count(documents: Documents, wanted: int) -> list[int]:
-    for _ in range(200):
-        records = await documents.history(ROOM, 50)
-        if len(records) >= wanted:
-            return [record.timestamp_ms for record in records]
-        await asyncio.sleep(0.02)
-    raise AssertionError("history records did not appear")
+    records = await eventually(
+        lambda: documents.history(ROOM, 50),
+        lambda seen: len(seen) >= wanted,
+        f"{wanted} history records",
+        every=0.02,
+    )
+    return [record.timestamp_ms for record in records]
 
 
 @pytest.fixture
@@ -66,18 +66,14 @@ async def test_an_empty_room_is_unloaded_compacted_and_reverts_correctly_afterwa
         stamps = await _history_count(documents, wanted=index + 1)
     assert await documents.text(ROOM) == "alpha beta gamma "
     await documents.leave(ROOM)
-    for _ in range(300):
-        if documents.loaded == 0:
-            break
-        await asyncio.sleep(0.02)
-    assert documents.loaded == 0
-    stored = await documents.store.updates(ROOM)
-    for _ in range(300):
-        stored = await documents.store.updates(ROOM)
-        if len(stored) < len("alpha beta gamma "):
-            break
-        await asyncio.sleep(0.02)
-    assert len(stored) < len("alpha beta gamma ")  # folded, one entry per history burst
+    await until(lambda: documents.loaded == 0, "the document to be unloaded")
+    # Folded, one entry per history burst.
+    await eventually(
+        lambda: documents.store.updates(ROOM),
+        lambda stored: len(stored) < len("alpha beta gamma "),
+        "the stored updates to be folded",
+        every=0.02,
+    )
     # Reloaded from the compacted store, and still able to go back to each burst.
     assert await documents.text(ROOM) == "alpha beta gamma "
     oldest = sorted(stamps)[0]
@@ -224,9 +220,7 @@ async def test_a_revert_in_one_process_takes_the_other_s_edits_into_account(
 
 
 async def _wait_history(documents: Documents, room: str) -> list[int]:
-    for _ in range(200):
-        records = await documents.history(room, 50)
-        if records:
-            return [record.timestamp_ms for record in records]
-        await asyncio.sleep(0.02)
-    raise AssertionError("no history record appeared")
+    records = await eventually(
+        lambda: documents.history(room, 50), bool, "a history record", every=0.02
+    )
+    return [record.timestamp_ms for record in records]
