@@ -25,6 +25,8 @@ class RunningStack:
     base_url: str
     secret: str
     pid: int
+    # The stack's own Temporal dev server (for reading its workflows' histories).
+    temporal_address: str
 
     def rss_bytes(self) -> int:
         """Resident memory of the `peerprep up` process (web tier and worker)."""
@@ -76,6 +78,7 @@ async def running_stack(**env_overrides: str) -> AsyncIterator[RunningStack]:
 
     with tempfile.TemporaryDirectory() as data_dir:
         port = free_port()
+        temporal_port = free_port()
         command = [
             str(Path(sys.executable).parent / "peerprep"),
             "up",
@@ -84,7 +87,7 @@ async def running_stack(**env_overrides: str) -> AsyncIterator[RunningStack]:
             "--port",
             str(port),
             "--temporal-port",
-            str(free_port()),
+            str(temporal_port),
             "--temporal-ui-port",
             str(free_port()),
         ]
@@ -105,7 +108,7 @@ async def running_stack(**env_overrides: str) -> AsyncIterator[RunningStack]:
             # Let the matchmaker and worker settle before measuring.
             await asyncio.sleep(2)
             secret = (Path(data_dir) / "jwt-secret").read_text().strip()
-            yield RunningStack(base_url, secret, process.pid)
+            yield RunningStack(base_url, secret, process.pid, f"127.0.0.1:{temporal_port}")
         finally:
             # SIGTERM to `peerprep up` itself: it stops its worker, web tier and Temporal in order.
             process.send_signal(signal.SIGTERM)

@@ -9,7 +9,10 @@ It prints, as a table: the time from the second student's ``join-queue`` to both
 ``matched`` at low load (p50/p95/p99 over ``--pairs`` sequential pairs), and the pairs per second
 sustained while ``--users`` students keep re-joining the queue for ``--seconds``: over the whole
 window, and after the first ``--warmup`` seconds (when the first joins, all at once, are done),
-with the CPU time the stack spent per pair (the web tier and worker, and the Temporal server).
+with the CPU time the stack spent per pair (the web tier and worker, and the Temporal server)
+and the history events its workflows wrote per pair, by workflow type. Events are the server's
+work counted rather than timed: a change to the matching protocol shows there even on a machine
+too noisy for its CPU times (workflows still running at the end add their events so far).
 Tokens are minted with the stack's development secret, so no sign-up cost is measured.
 """
 
@@ -20,11 +23,13 @@ import asyncio
 import contextlib
 import statistics
 import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 import socketio
 from harness import loop_factory, mint_token, percentile, running_stack
+from temporalio.client import Client
 
 NAMESPACE = "/matching"
 
@@ -128,6 +133,16 @@ async def throughput(
     )
 
 
+async def history_events(client: Client) -> Counter[str]:
+    """Every history event the server holds, counted by workflow type."""
+    counts: Counter[str] = Counter()
+    async for execution in client.list_workflows():
+        handle = client.get_workflow_handle(execution.id, run_id=execution.run_id)
+        async for _event in handle.fetch_history_events():
+            counts[execution.workflow_type] += 1
+    return counts
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=100)
@@ -137,6 +152,7 @@ async def main() -> None:
     args = parser.parse_args()
     async with running_stack() as stack:
         base_url, secret = stack.base_url, stack.secret
+        temporal = await Client.connect(stack.temporal_address)
         samples = await latency(base_url, secret, args.pairs)
         rows = [
             (
@@ -146,9 +162,11 @@ async def main() -> None:
             )
         ]
         for users in (int(value) for value in args.users.split(",")):
+            events_before = await history_events(temporal)
             cpu_before = stack.cpu_seconds()
             run = await throughput(base_url, secret, users, args.seconds, args.warmup)
             cpu_after = stack.cpu_seconds()
+            events = await history_events(temporal) - events_before
             cpu = {name: cpu_after[name] - cpu_before.get(name, 0.0) for name in cpu_after}
             per_pair = ", ".join(
                 f"{name} {used / max(run.pairs, 1) * 1000:.0f}" for name, used in cpu.items()
@@ -164,6 +182,13 @@ async def main() -> None:
                     f"{run.steady_pairs / run.steady_elapsed:.1f} pairs/s",
                 ),
                 ("  CPU ms per pair, by process", per_pair),
+                (
+                    "  history events per pair",
+                    ", ".join(
+                        f"{kind} {count / max(run.pairs, 1):.1f}"
+                        for kind, count in sorted(events.items())
+                    ),
+                ),
             ]
     width = max(len(name) for name, _ in rows)
     print(f"{'scenario'.ljust(width)}  result")
