@@ -237,12 +237,18 @@ def replay(
 
     report = _run(run())
     total = report.ok + report.failed
+    unstarted = (
+        f"{report.unstarted} not started by a worker yet (nothing to check)"
+        if report.unstarted
+        else ""
+    )
     if total == 0 and not report.missing:
-        typer.echo("no workflows to replay")
+        typer.echo("no workflows to replay" + (f": {unstarted}" if unstarted else ""))
         return
     typer.echo(
         f"replayed {total} workflow(s): {report.ok} ok, {report.failed} failed"
         + (f", {len(report.missing)} not found" if report.missing else "")
+        + (f"; {unstarted}" if unstarted else "")
     )
     if report.failed or report.missing:
         raise typer.Exit(1)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import typer
 from temporalio import workflow
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
@@ -25,6 +26,28 @@ class ReplayReport:
     ok: int = 0
     failed: int = 0
     missing: list[str] = field(default_factory=list)
+    # Runs whose workers have not finished a workflow task yet: nothing of theirs to check.
+    unstarted: int = 0
+
+
+def replayable(history: WorkflowHistory) -> bool:
+    """Whether a worker has completed a workflow task of this run: before that its history
+    holds no command to check, and the SDK's replayer waits forever on one that holds only
+    the start (as a run continued as new has for a moment)."""
+    return any(
+        event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED for event in history.events
+    )
+
+
+async def only_replayable(
+    histories: AsyncIterator[WorkflowHistory], report: ReplayReport
+) -> AsyncIterator[WorkflowHistory]:
+    """The histories worth replaying; the others are counted in ``report.unstarted``."""
+    async for history in histories:
+        if replayable(history):
+            yield history
+        else:
+            report.unstarted += 1
 
 
 async def replay_histories(
@@ -33,7 +56,7 @@ async def replay_histories(
     """Replay each history against ``workflows``, printing one line per workflow."""
     report = ReplayReport()
     replayer = Replayer(workflows=list(workflows))
-    async with replayer.workflow_replay_iterator(histories) as results:
+    async with replayer.workflow_replay_iterator(only_replayable(histories, report)) as results:
         async for result in results:
             history = result.history
             started = history.events[0].workflow_execution_started_event_attributes

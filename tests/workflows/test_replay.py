@@ -8,12 +8,15 @@ then copy representative ones here. Replace one only on purpose, with a versioni
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from temporalio.client import WorkflowHistory
+from temporalio.client import Client, WorkflowHistory
 from temporalio.worker import Replayer
 
+from workers.replay import replay_histories
 from workers.worker import WORKFLOWS
 
 HISTORIES = {
@@ -31,3 +34,22 @@ def test_there_are_histories_of_every_kind_of_workflow() -> None:
 async def test_history_replays_deterministically(name: str) -> None:
     history = WorkflowHistory.from_json(name, HISTORIES[name])
     await Replayer(workflows=WORKFLOWS).replay_workflow(history)
+
+
+async def test_replay_passes_over_a_run_no_worker_has_started(
+    temporal_client: Client, task_queue: str
+) -> None:
+    # Nobody polls this queue: the run's history holds its start and nothing a worker did. The
+    # SDK's replayer would wait on such a history forever.
+    handle = await temporal_client.start_workflow(
+        "Matchmaker", id=f"unstarted-{task_queue}", task_queue=task_queue
+    )
+
+    async def history() -> AsyncIterator[WorkflowHistory]:
+        yield await handle.fetch_history()
+
+    try:
+        report = await asyncio.wait_for(replay_histories(history()), 30)
+    finally:
+        await handle.terminate("the test is done with it")
+    assert (report.ok, report.failed, report.unstarted) == (0, 0, 1)
