@@ -65,6 +65,11 @@ CONTINUE_WITH_INBOX = "continue-with-inbox"
 # it against the pair's joins_seen itself. The signal only repeated that, and it mostly failed,
 # because by then the request had continued as new (a warning and two events per re-join).
 REQUEST_COUNTS_REJOINS = "request-counts-rejoins"
+# The requests are told of their pairs in the task that records the round, as the sessions are
+# started, not a task later. Told later, a request was still waiting when its student (told by
+# the update's answer) joined again, so every re-join took the slow way: the old request
+# continued as new and enqueued itself, 24 events and 5 workflow tasks a cycle.
+TELL_WITH_ROUND = "tell-with-round"
 # What both students of a pair hear when its room cannot be made.
 _NO_ROOM = "a room for your match could not be made; please join the queue again"
 # A room cannot be made while the database is down: keep trying, never give up on a pair.
@@ -260,9 +265,13 @@ class MatchmakerWorkflow:
         # The updates' answers leave with the task that records this round (and the sessions'
         # starts); the others' news waits for the sessions to have started.
         self._newsroom.release()
-        await asyncio.gather(
-            *(self._start_session(request, question) for request, question in made)
-        )
+        sessions = [self._start_session(request, question) for request, question in made]
+        if workflow.patched(TELL_WITH_ROUND):
+            await asyncio.gather(*sessions, *self._send(tells))
+            if news:
+                await self._notify(news)
+            return
+        await asyncio.gather(*sessions)
         await asyncio.gather(*self._send(tells), *([self._notify(news)] if news else []))
 
     async def _make(self, pair: Pair, now: float) -> None:
