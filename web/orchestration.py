@@ -145,25 +145,9 @@ class Orchestrator:
         except Exception:
             return False
 
-    async def matchmaker_running(self, within_seconds: float = 2.0) -> bool:
-        """Whether the matchmaker runs. One that does not (terminated by an operator, say) is
-        started again here, as at boot, rather than at the next student's join."""
-        try:
-            async with asyncio.timeout(within_seconds + 0.5):
-                try:
-                    described = await self._matchmaker.describe(
-                        rpc_timeout=timedelta(seconds=within_seconds)
-                    )
-                    if described.status is WorkflowExecutionStatus.RUNNING:
-                        return True
-                except RPCError as error:
-                    if error.status is not RPCStatusCode.NOT_FOUND:
-                        raise
-                log.warning("the matchmaker is not running: starting it again")
-                await self.ensure_matchmaker()
-                return True
-        except Exception:
-            return False
+    @property
+    def matchmaker(self) -> WorkflowHandle[MatchmakerWorkflow, None]:
+        return self._matchmaker
 
     async def ensure_matchmaker(self) -> None:
         """Start the matchmaker if it is not running, and give it the current rules."""

@@ -7,18 +7,23 @@ the check itself, so it is reported down only when that fails too.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable
+from datetime import timedelta
 from typing import Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.service import RPCError, RPCStatusCode
 
 from web.deps import State
 
 router = APIRouter(tags=["health"])
+log = logging.getLogger(__name__)
 
 CHECK_TIMEOUT_SECONDS = 2.0
 
@@ -38,6 +43,28 @@ async def _database_ok(state: State) -> bool:
         async with state.database.session() as session:
             await asyncio.wait_for(session.execute(text("SELECT 1")), CHECK_TIMEOUT_SECONDS)
         return True
+    except Exception:
+        return False
+
+
+async def _matchmaker_running(state: State) -> bool:
+    """Whether the matchmaker runs. One that does not (terminated by an operator, say) is started
+    again here, as at boot, rather than at the next student's join."""
+    orchestrator = state.orchestrator
+    try:
+        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS + 0.5):
+            try:
+                described = await orchestrator.matchmaker.describe(
+                    rpc_timeout=timedelta(seconds=CHECK_TIMEOUT_SECONDS)
+                )
+                if described.status is WorkflowExecutionStatus.RUNNING:
+                    return True
+            except RPCError as error:
+                if error.status is not RPCStatusCode.NOT_FOUND:
+                    raise
+            log.warning("the matchmaker is not running: starting it again")
+            await orchestrator.ensure_matchmaker()
+            return True
     except Exception:
         return False
 
@@ -62,7 +89,7 @@ async def health(state: State) -> JSONResponse:
     )
     # Asked only of a Temporal that answers: otherwise it is down too, without a second wait.
     matchmaker = (
-        await _timed(state.orchestrator.matchmaker_running(CHECK_TIMEOUT_SECONDS))
+        await _timed(_matchmaker_running(state))
         if temporal.status == "ok"
         else DependencyStatus(status="down", latency_ms=0.0)
     )
