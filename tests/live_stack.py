@@ -21,7 +21,7 @@ from storage.database import Database
 from web.app import create_app, open_documents
 from web.documents import Documents
 from web.sockets.server import create_socket_server
-from workers.replay import ReplayReport, only_replayable
+from workers.replay import only_replayable
 from workers.stack import EmbeddedServer
 from workers.temporal_server import free_port
 from workers.worker import WORKFLOWS, build_worker
@@ -87,7 +87,7 @@ class LiveStack:
                 yield history
 
         results = await Replayer(workflows=WORKFLOWS).replay_workflows(
-            only_replayable(histories(), ReplayReport()), raise_on_replay_failure=False
+            only_replayable(histories()), raise_on_replay_failure=False
         )
         return {run_id: str(error) for run_id, error in results.replay_failures.items()}
 

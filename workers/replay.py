@@ -40,13 +40,13 @@ def replayable(history: WorkflowHistory) -> bool:
 
 
 async def only_replayable(
-    histories: AsyncIterator[WorkflowHistory], report: ReplayReport
+    histories: AsyncIterator[WorkflowHistory], report: ReplayReport | None = None
 ) -> AsyncIterator[WorkflowHistory]:
     """The histories worth replaying; the others are counted in ``report.unstarted``."""
     async for history in histories:
         if replayable(history):
             yield history
-        else:
+        elif report is not None:
             report.unstarted += 1
 
 

@@ -19,6 +19,7 @@ import pytest
 from tests.conftest import Account, Accounts
 from tests.live_stack import LiveStack
 from tests.socket_peer import SocketPeer
+from tests.waiting import until
 from tests.web.test_collab import Editor, join, matched_room, settled
 
 Peers = Callable[[str, str], SocketPeer]
@@ -121,14 +122,16 @@ async def run_peer(
 
 async def first_update(editor: Editor, peer: asyncio.Task[PeerResult]) -> None:
     """Wait until ``editor`` hears an edit from the room — or the Node peer gives up first."""
-    deadline = asyncio.get_running_loop().time() + WAIT_SECONDS
-    while not editor.peer.events("collab:update"):
+
+    def heard() -> bool:
+        if editor.peer.events("collab:update"):
+            return True
         if peer.done():
             peer.result()  # raises why the Node peer stopped
             raise AssertionError("the Node peer finished without its edits reaching the room")
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("no edit from the Node peer reached the room")
-        await asyncio.sleep(0.01)
+        return False
+
+    await until(heard, "an edit from the Node peer to reach the room", within=WAIT_SECONDS)
 
 
 async def server_text(stack: LiveStack, room: str, expected: str) -> str:

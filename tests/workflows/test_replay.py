@@ -39,8 +39,8 @@ async def test_history_replays_deterministically(name: str) -> None:
 async def test_replay_passes_over_a_run_no_worker_has_started(
     temporal_client: Client, task_queue: str
 ) -> None:
-    # Nobody polls this queue: the run's history holds its start and nothing a worker did. The
-    # SDK's replayer would wait on such a history forever.
+    # Nobody polls this queue: the run's history holds its start and nothing a worker did, so
+    # nothing to check. (One holding only the start makes the SDK's replayer wait forever.)
     handle = await temporal_client.start_workflow(
         "Matchmaker", id=f"unstarted-{task_queue}", task_queue=task_queue
     )
