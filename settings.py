@@ -115,6 +115,12 @@ class Settings(BaseSettings):
     document_store: Literal["leveldb", "sql"] = "leveldb"
     documents_dir: Path | None = None
     max_update_bytes: int = Field(default=1024 * 1024, ge=1024, le=16 * 1024 * 1024)
+    # What one update may hold (storage.update_guard): new items, clients with new items, and
+    # deleted ranges; and the most text a room's document may hold, in UTF-8 bytes.
+    max_update_items: int = Field(default=5_000, ge=1, le=1_000_000)
+    max_update_clients: int = Field(default=4, ge=1, le=1_000)
+    max_update_deletes: int = Field(default=20_000, ge=1, le=1_000_000)
+    max_document_bytes: int = Field(default=256 * 1024, ge=1024, le=64 * 1024 * 1024)
     document_unload_seconds: float = Field(default=60.0, gt=0)
     history_burst_idle_seconds: float = Field(default=1.0, gt=0)
     history_burst_max_seconds: float = Field(default=5.0, gt=0)

@@ -16,6 +16,7 @@ from settings import Settings
 from storage.database import Database
 from storage.docstore import HistoryRecord
 from storage.document_stores import open_doc_store
+from storage.update_guard import UpdateLimits
 from web.auth import Passwords, TokenService
 from web.client import install_client
 from web.documents import Documents
@@ -77,7 +78,13 @@ def open_documents(settings: Settings) -> Documents:
     """The documents of this process over the configured store (not started yet)."""
     return Documents(
         open_doc_store(settings),
-        max_update_bytes=settings.max_update_bytes,
+        limits=UpdateLimits(
+            max_bytes=settings.max_update_bytes,
+            max_structs=settings.max_update_items,
+            max_clients=settings.max_update_clients,
+            max_deletes=settings.max_update_deletes,
+        ),
+        max_document_bytes=settings.max_document_bytes,
         unload_after_seconds=settings.document_unload_seconds,
         burst_idle_seconds=settings.history_burst_idle_seconds,
         burst_max_seconds=settings.history_burst_max_seconds,

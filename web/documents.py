@@ -18,6 +18,13 @@ from typing import Any
 from pycrdt import Doc, Text, TextEvent
 
 from storage.docstore import DocStore, HistoryRecord, load_document
+from storage.update_guard import (
+    MissingEdits,
+    RejectedUpdate,
+    UpdateLimits,
+    decode_state_vector,
+    inspect_update,
+)
 from web import metrics
 from web.text_changes import apply_delta, changes_from_delta, merge_changes
 
@@ -93,13 +100,15 @@ class Documents:
         self,
         store: DocStore,
         *,
-        max_update_bytes: int = 1024 * 1024,
+        limits: UpdateLimits | None = None,
+        max_document_bytes: int = 256 * 1024,
         unload_after_seconds: float = 60.0,
         burst_idle_seconds: float = 1.0,
         burst_max_seconds: float = 5.0,
     ) -> None:
         self.store = store
-        self.max_update_bytes = max_update_bytes
+        self.limits = limits or UpdateLimits()
+        self.max_document_bytes = max_document_bytes
         self.unload_after = unload_after_seconds
         self.burst_idle = burst_idle_seconds
         self.burst_max = burst_max_seconds
@@ -168,22 +177,32 @@ class Documents:
         """
         if not isinstance(update, bytes | bytearray) or not update:
             raise InvalidUpdate("an update must be a non-empty binary Yjs update")
-        if len(update) > self.max_update_bytes:
-            raise InvalidUpdate(f"an update may be at most {self.max_update_bytes} bytes")
+        update = bytes(update)
+        if len(update) > self.limits.max_bytes:
+            raise InvalidUpdate(f"an update may be at most {self.limits.max_bytes} bytes")
         room = await self._room(room_id)
         async with room.lock:
+            try:
+                self._check(room, update)
+            except MissingEdits as missing:
+                if not self.store.shared:
+                    raise InvalidUpdate(str(missing)) from None
+                # Another process may hold what it builds on: catch up, then look again.
+                await self._catch_up(room)
+                try:
+                    self._check(room, update)
+                except RejectedUpdate as rejected:
+                    raise InvalidUpdate(str(rejected)) from None
+            except RejectedUpdate as rejected:
+                raise InvalidUpdate(str(rejected)) from None
             before = self._content(room)
             room.deltas.clear()
-            try:
-                room.doc.apply_update(bytes(update))
-            except ValueError:
-                room.content = None
-                raise InvalidUpdate("the update is not a valid Yjs update") from None
+            self._integrate(room, update)
             stamp = now_ms()
             try:
                 with metrics.persisting(metrics.UPDATE):
                     seq = await self.store.append(
-                        room_id, bytes(update), user_id=user_id, timestamp_ms=stamp
+                        room_id, update, user_id=user_id, timestamp_ms=stamp
                     )
             except Exception:
                 # Memory is ahead of the store: forget the room so the next use reloads it.
@@ -193,6 +212,36 @@ class Documents:
             if seq != room.seq + 1:
                 await self._catch_up(room)
             room.seq = max(room.seq, seq)
+
+    def _check(self, room: _Room, update: bytes) -> None:
+        """Raise :class:`RejectedUpdate` for an update that would not integrate at once and in
+        full, or would grow the text past its cap (``storage.update_guard`` says why yrs must
+        never see such an update)."""
+        shape = inspect_update(update, decode_state_vector(room.doc.get_state()), self.limits)
+        # An upper bound: the update's deletions are not subtracted, so a paste over a selection
+        # needs room for both at the cap.
+        if shape.inserted_bytes and (
+            len(room.text) + shape.inserted_bytes > self.max_document_bytes
+        ):
+            raise RejectedUpdate(
+                f"the document may hold at most {self.max_document_bytes} bytes of text"
+            )
+
+    def _integrate(self, room: _Room, update: bytes) -> None:
+        try:
+            room.doc.apply_update(update)
+        except ValueError:
+            room.content = None
+            raise InvalidUpdate("the update is not a valid Yjs update") from None
+        except (KeyboardInterrupt, SystemExit, asyncio.CancelledError):
+            raise
+        except BaseException:
+            # A panic inside yrs (pyo3's PanicException is a BaseException) that the guard did
+            # not foresee: the document may be half-updated, so nothing may read it again. The
+            # store never saw the update; the next use reloads the room from it.
+            log.error("yrs panicked applying an update to %s", room.room_id, exc_info=True)
+            self._rooms.pop(room.room_id, None)
+            raise InvalidUpdate("the update is not a valid Yjs update") from None
 
     async def revert(self, room_id: str, user_id: str, timestamp_ms: int) -> bytes:
         """Make the text what it was at ``timestamp_ms``, as a new edit; return the whole state.

@@ -1,0 +1,240 @@
+"""What a client's Yjs update may contain before it comes near a room's live document.
+
+yrs (the Rust core of pycrdt) trusts the structure of the updates it integrates. Found with
+pycrdt 0.14.13 / yrs 0.28.0: an update of one string item whose client is already in the document
+and whose start clock is near 2**32 (so that clock + length wraps a u32) panics in
+``block_store.rs`` (an ``unwrap()`` on ``None``). The panic surfaces as pyo3's ``PanicException``,
+a ``BaseException`` that no ``except Exception`` catches, and it leaves the document half-updated:
+later reads returned freed heap, an empty text, or crashed the process. Reproduction, with
+``a`` a document holding "hello world " typed by client ``c``::
+
+    update = [1, 1, varuint(c), varuint(2**32 - 2), 0x84, varuint(c), 3, 2, b"xy", 0]
+    Doc().apply_update(a.get_update()); doc.apply_update(bytes(update))  # panics
+
+Clocks are decoded by yrs as u32 and silently truncated above that, too.
+
+So every update is decoded here first (the Yjs v1 encoding, the one the frontend sends) and
+refused unless it integrates at once and in full: each client's new structs start at or below
+what the document already has of that client, every reference (left and right origin, deleted
+range) points at something the document or the update itself holds, clocks stay far below u32's
+end, and the only content is text in the shared ``content`` Y.Text. Nothing is left pending inside
+yrs, which is also where the worst of its costs lie. The structural limits bound what one update
+may ask of the event loop; a real editor stays far below them (see ``docs/limits.md``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.docstore import TEXT_NAME
+
+# Far below u32's end, far above any real document's clock.
+MAX_CLOCK = 2**31 - 1
+# Yjs client ids are random uint32 values in the browser; JS numbers stay exact to 2**53.
+MAX_CLIENT = 2**53 - 1
+
+# Content references of the Yjs v1 encoding (yjs/src/utils/UpdateEncoder.js, structs/Item.js).
+_GC = 0
+_DELETED = 1
+_STRING = 4
+_SKIP = 10
+_NAMES = {
+    2: "JSON content",
+    3: "binary content",
+    5: "an embedded object",
+    6: "text formatting",
+    7: "a nested shared type",
+    8: "arbitrary values",
+    9: "a subdocument",
+}
+_HAS_ORIGIN = 0x80
+_HAS_RIGHT_ORIGIN = 0x40
+_HAS_PARENT_SUB = 0x20
+_CONTENT_MASK = 0x1F
+
+
+class RejectedUpdate(ValueError):
+    """The update is not one this server integrates; the message says why, for the sender."""
+
+
+class MissingEdits(RejectedUpdate):
+    """The update builds on edits the document does not hold (yet: another process may)."""
+
+    def __init__(self, what: str = "depends on") -> None:
+        super().__init__(f"the update {what} edits the room does not have")
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateLimits:
+    """What one update may hold at most."""
+
+    max_bytes: int = 1024 * 1024
+    # New structs (items and GC runs) in one update. Typing sends one; an undo of a large
+    # change or a reconnect's catch-up sends one per piece it restores.
+    max_structs: int = 5_000
+    # Clients with new structs in one update. A browser tab is one client; a reconnect's
+    # catch-up names only its own.
+    max_clients: int = 4
+    # Deleted ranges in one update (a select-all delete names one per run of items).
+    max_deletes: int = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateShape:
+    """What an accepted update adds: its new structs, the UTF-8 bytes of its new text, its deleted
+    ranges, and the document's state vector after it."""
+
+    structs: int
+    inserted_bytes: int
+    deleted_ranges: int
+    state_after: dict[int, int]
+
+
+class _Reader:
+    __slots__ = ("data", "pos")
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 0
+
+    def byte(self) -> int:
+        if self.pos >= len(self.data):
+            raise RejectedUpdate("the update is truncated")
+        value = self.data[self.pos]
+        self.pos += 1
+        return value
+
+    def varuint(self, limit: int) -> int:
+        value = 0
+        shift = 0
+        while True:
+            byte = self.byte()
+            value |= (byte & 0x7F) << shift
+            if value > limit:
+                raise RejectedUpdate("the update holds a number out of range")
+            if byte < 0x80:
+                return value
+            shift += 7
+
+    def string(self) -> str:
+        return self.sized_string()[0]
+
+    def sized_string(self) -> tuple[str, int]:
+        """A string and its size in UTF-8 bytes."""
+        size = self.varuint(len(self.data))
+        end = self.pos + size
+        if end > len(self.data):
+            raise RejectedUpdate("the update is truncated")
+        raw = self.data[self.pos : end]
+        self.pos = end
+        try:
+            return raw.decode("utf-8"), size
+        except UnicodeDecodeError:
+            raise RejectedUpdate("the update holds text that is not UTF-8") from None
+
+
+def decode_state_vector(encoded: bytes) -> dict[int, int]:
+    """A state vector (``Doc.get_state()``) as client -> the next clock the document expects."""
+    reader = _Reader(encoded)
+    state: dict[int, int] = {}
+    for _ in range(reader.varuint(len(encoded))):
+        client = reader.varuint(2**64)
+        state[client] = reader.varuint(2**64)
+    return state
+
+
+def _utf16_length(text: str) -> int:
+    # Yjs counts a string's clock in UTF-16 code units (JavaScript's string length).
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def inspect_update(
+    update: bytes, state: dict[int, int], limits: UpdateLimits | None = None
+) -> UpdateShape:
+    """Decode ``update`` against a document whose state vector is ``state``; raise
+    :class:`RejectedUpdate` unless it integrates fully and at once within ``limits``."""
+    limits = limits or UpdateLimits()
+    if len(update) > limits.max_bytes:
+        raise RejectedUpdate(f"an update may be at most {limits.max_bytes} bytes")
+    reader = _Reader(update)
+    after = dict(state)
+    runs: list[tuple[int, int, int]] = []
+    references: list[tuple[int, int]] = []
+    structs = 0
+    inserted = 0
+
+    clients = reader.varuint(len(update))
+    if clients > limits.max_clients:
+        raise RejectedUpdate(f"an update may carry edits of at most {limits.max_clients} clients")
+    for _ in range(clients):
+        count = reader.varuint(len(update))
+        client = reader.varuint(MAX_CLIENT)
+        clock = reader.varuint(MAX_CLOCK)
+        structs += count
+        if structs > limits.max_structs:
+            raise RejectedUpdate(f"an update may hold at most {limits.max_structs} new items")
+        if clock > state.get(client, 0):
+            raise MissingEdits()
+        start = clock
+        for _ in range(count):
+            length, size = _read_struct(reader, references)
+            inserted += size
+            clock += length
+            if clock > MAX_CLOCK:
+                raise RejectedUpdate("the update holds a number out of range")
+        runs.append((client, start, clock))
+        after[client] = max(after.get(client, 0), clock)
+
+    deletes = 0
+    for _ in range(reader.varuint(len(update))):
+        client = reader.varuint(MAX_CLIENT)
+        ranges = reader.varuint(len(update))
+        deletes += ranges
+        if deletes > limits.max_deletes:
+            raise RejectedUpdate(f"an update may delete at most {limits.max_deletes} ranges")
+        for _ in range(ranges):
+            clock = reader.varuint(MAX_CLOCK)
+            length = reader.varuint(MAX_CLOCK)
+            if clock + length > after.get(client, 0):
+                raise MissingEdits("deletes")
+    if reader.pos != len(update):
+        raise RejectedUpdate("the update has trailing bytes")
+
+    for client, clock in references:
+        if clock >= after.get(client, 0):
+            raise MissingEdits()
+    return UpdateShape(
+        structs=structs, inserted_bytes=inserted, deleted_ranges=deletes, state_after=after
+    )
+
+
+def _read_struct(reader: _Reader, references: list[tuple[int, int]]) -> tuple[int, int]:
+    """Read one struct; return its clock length and the UTF-8 bytes of text it inserts."""
+    info = reader.byte()
+    content = info & _CONTENT_MASK
+    if content == _GC:
+        return _positive(reader.varuint(MAX_CLOCK)), 0
+    if content == _SKIP:
+        raise MissingEdits()
+    if info & _HAS_ORIGIN:
+        references.append((reader.varuint(MAX_CLIENT), reader.varuint(MAX_CLOCK)))
+    if info & _HAS_RIGHT_ORIGIN:
+        references.append((reader.varuint(MAX_CLIENT), reader.varuint(MAX_CLOCK)))
+    if not info & (_HAS_ORIGIN | _HAS_RIGHT_ORIGIN):
+        if reader.varuint(1) != 1 or reader.string() != TEXT_NAME:
+            raise RejectedUpdate(f"only the shared text {TEXT_NAME!r} may be edited")
+        if info & _HAS_PARENT_SUB:
+            raise RejectedUpdate(f"only the shared text {TEXT_NAME!r} may be edited")
+    if content == _DELETED:
+        return _positive(reader.varuint(MAX_CLOCK)), 0
+    if content == _STRING:
+        text, size = reader.sized_string()
+        return _positive(_utf16_length(text)), size
+    what = _NAMES.get(content, "unknown content")
+    raise RejectedUpdate(f"the shared text may hold only text, not {what}")
+
+
+def _positive(length: int) -> int:
+    if length <= 0:
+        raise RejectedUpdate("the update holds an empty item")
+    return length

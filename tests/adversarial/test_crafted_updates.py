@@ -1,0 +1,166 @@
+"""Crafted Yjs updates: refused with ``collab:error`` before they reach the live document, so the
+room carries on with exactly what was persisted, and the process lives."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from pycrdt import Doc, Text
+
+from storage.docstore import load_document
+from storage.leveldb_docstore import LevelDbDocStore
+from tests.adversarial.forge import Item, Update, embed, first_client, formatting, wrapping_clock
+from tests.conftest import Accounts
+from tests.live_stack import LiveStack
+from tests.socket_peer import SocketPeer
+from tests.web.test_collab import join, matched_room, settled
+from web.documents import Documents, InvalidUpdate
+
+ROOM = "room-hostile"
+Peers = Callable[[str, str], SocketPeer]
+
+
+class Author:
+    def __init__(self) -> None:
+        self.doc: Doc[Text] = Doc()
+        self.text = self.doc.get("content", type=Text)
+
+    def type(self, index: int, value: str) -> bytes:
+        before = self.doc.get_state()
+        self.text.insert(index, value)
+        return self.doc.get_update(before)
+
+
+@pytest.fixture
+async def documents(tmp_path: Path) -> AsyncIterator[Documents]:
+    docs = Documents(LevelDbDocStore(tmp_path / "docs"), max_document_bytes=4096)
+    await docs.start()
+    yield docs
+    await docs.stop()
+    await docs.store.close()
+
+
+def _crafted(client: int) -> dict[str, tuple[bytes, str]]:
+    """Each hostile update against a room holding "hello world " by ``client``, and the words
+    its refusal must contain."""
+    return {
+        "clock wrapping u32": (wrapping_clock(client, (client, 3)), "out of range"),
+        "clock past u32": (
+            Update([(client, 2**53, [Item("xy", origin=(client, 3))])]).encode(),
+            "out of range",
+        ),
+        "gap after the client's clock": (
+            Update([(client, 500, [Item("xy", origin=(client, 3))])]).encode(),
+            "does not have",
+        ),
+        "origin never written": (
+            Update([(4242, 0, [Item("xy", origin=(client, 9_999))])]).encode(),
+            "does not have",
+        ),
+        "right origin of an unknown client": (
+            Update([(4242, 0, [Item("xy", right=(777, 0))])]).encode(),
+            "does not have",
+        ),
+        "delete before its items": (
+            Update(deletes=[(client, [(0, 5_000)])]).encode(),
+            "does not have",
+        ),
+        "another root type": (Update([(4242, 0, [Item("xy", root="secret")])]).encode(), "only"),
+        "a map key on the root": (
+            Update([(4242, 0, [Item("xy", parent_sub="key")])]).encode(),
+            "only",
+        ),
+        "an embed": (Update([(4242, 0, [embed({"a": 1})])]).encode(), "embedded object"),
+        "formatting": (
+            Update([(4242, 0, [formatting("bold", True, origin=(client, 2))])]).encode(),
+            "formatting",
+        ),
+        "truncated": (Author().type(0, "abc")[:-2], "truncated"),
+        "trailing bytes": (Author().type(0, "abc") + b"\x00", "trailing"),
+        "too many clients": (
+            Update([(5000 + n, 0, [Item("x")]) for n in range(5)]).encode(),
+            "at most 4 clients",
+        ),
+        "too many items": (
+            Update([(4242, 0, [Item("x", root="content")] * 5_001)]).encode(),
+            "at most 5000 new items",
+        ),
+        "past the document cap": (Author().type(0, "x" * 5_000), "at most 4096 bytes"),
+        "not binary": ("text", "binary"),  # type: ignore[dict-item]
+    }
+
+
+CASES = list(_crafted(1))
+
+
+@pytest.mark.parametrize("case", CASES)
+async def test_a_crafted_update_is_refused_and_changes_nothing(
+    documents: Documents, case: str
+) -> None:
+    author = Author()
+    await documents.apply(ROOM, "alice", author.type(0, "hello world "))
+    stored_before = await documents.store.updates(ROOM)
+    update, words = _crafted(author.doc.client_id)[case]
+
+    with pytest.raises(InvalidUpdate, match=words):
+        await documents.apply(ROOM, "mallory", update)
+
+    assert await documents.store.updates(ROOM) == stored_before
+    assert await documents.text(ROOM) == "hello world "
+    # The room carries on: the next honest edit applies and persists.
+    await documents.apply(ROOM, "alice", author.type(12, "again"))
+    assert await documents.text(ROOM) == "hello world again"
+    _doc, replayed = load_document(await documents.store.updates(ROOM))
+    assert str(replayed) == "hello world again"
+
+
+async def test_what_real_editors_send_is_accepted(documents: Documents) -> None:
+    """Concurrent typing, deletes across both authors, a reconnect's catch-up of several edits
+    and an emoji: all within the rules."""
+    alice, bob = Author(), Author()
+    first = alice.type(0, "def f():\n    return 1\n")
+    await documents.apply(ROOM, "alice", first)
+    bob.doc.apply_update(first)
+    offline = bob.doc.get_state()
+    bob.type(0, "# 😀 note\n")
+    bob.type(len(str(bob.text)), "print(f())\n")
+    with bob.doc.transaction():
+        del bob.text[0:12]
+    await documents.apply(ROOM, "bob", bob.doc.get_update(offline))
+    alice.doc.apply_update(await documents.state(ROOM))
+    before = alice.doc.get_state()
+    with alice.doc.transaction():
+        del alice.text[0 : len(alice.text)]
+        alice.text.insert(0, "pass\n")
+    await documents.apply(ROOM, "alice", alice.doc.get_update(before))
+    assert await documents.text(ROOM) == "pass\n"
+
+
+async def test_the_yrs_panic_update_over_real_sockets_is_refused_and_the_room_carries_on(
+    live_stack: Callable[..., LiveStack], peers: Peers, accounts: Accounts
+) -> None:
+    stack = live_stack()
+    room, alice, mallory = await matched_room(stack, peers, accounts)
+    honest, hostile = await join(stack, peers, alice, room), await join(stack, peers, mallory, room)
+    await honest.type(0, "def solve(nums):\n" + "    pass\n" * 300)
+    relayed = await hostile.peer.wait_for("collab:update")
+    victim = first_client(relayed)
+
+    await hostile.peer.emit("collab:update", wrapping_clock(victim, (victim, 3)))
+
+    error = await hostile.peer.wait_for("collab:error")
+    assert "out of range" in error["message"]
+    expected = "def solve(nums):\n" + "    pass\n" * 300
+    assert await stack.call(stack.documents.text(room)) == expected
+    # Both keep editing; the partner never saw the crafted update.
+    await honest.type(0, "# ok\n")
+    await settled(hostile, "# ok\n" + expected)
+    hostile.catch_up()
+    await hostile.type(0, "#")
+    await settled(honest, "## ok\n" + expected)
+    stored = await stack.call(stack.documents.store.updates(room))
+    _doc, replayed = load_document(stored)
+    assert str(replayed) == "## ok\n" + expected
+    assert all(name != "collab:error" for name, _ in honest.peer.received)
