@@ -24,7 +24,8 @@ may ask of the event loop; a real editor stays far below them (see ``docs/limits
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from storage.docstore import TEXT_NAME
 
@@ -88,6 +89,10 @@ class UpdateShape:
     inserted_bytes: int
     deleted_ranges: int
     state_after: dict[int, int]
+    pairs: PairClocks
+    # Whether some of it is already in the document: then only the rest is applied (yrs cut the
+    # known part of a struct differently in a long-lived document than in a fresh one).
+    overlaps: bool
 
 
 class _Reader:
@@ -143,93 +148,101 @@ def decode_state_vector(encoded: bytes) -> dict[int, int]:
     return state
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_LEFT, _RIGHT = 0, 1
+
+# Per client, the clocks that fall inside a character of two UTF-16 units (an emoji, say): no
+# split may come before one. Yjs in the browser mends such a split; yrs 0.28 does not and
+# corrupts its document (a delete at the second half removed the next character; an item whose
+# right origin was the second half was placed elsewhere than the browsers place it; a delete
+# at the first half made the document's own encoding drop most of its items).
+PairClocks = dict[int, set[int]]
+
+
 def _utf16_length(text: str) -> int:
     # Yjs counts a string's clock in UTF-16 code units (JavaScript's string length).
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    return len(text) + len(_ASTRAL.findall(text))
 
 
-def inspect_update(
-    update: bytes, state: dict[int, int], limits: UpdateLimits | None = None
-) -> UpdateShape:
-    """Decode ``update`` against a document whose state vector is ``state``; raise
-    :class:`RejectedUpdate` unless it integrates fully and at once within ``limits``."""
-    limits = limits or UpdateLimits()
-    if len(update) > limits.max_bytes:
-        raise RejectedUpdate(f"an update may be at most {limits.max_bytes} bytes")
+def _pair_clocks(text: str, clock: int) -> list[int]:
+    """The clocks of the second halves of ``text``'s two-unit characters, ``text`` at ``clock``."""
+    return [clock + match.start() + index + 1 for index, match in enumerate(_ASTRAL.finditer(text))]
+
+
+@dataclass(slots=True)
+class _Decoded:
+    structs: int = 0
+    inserted_bytes: int = 0
+    skips: int = 0
+    # client -> (start, end) of its new structs
+    runs: list[tuple[int, int, int]] = field(default_factory=list)
+    # (client, clock) of the pieces of text that start inside what the document already has
+    overlaps: list[tuple[int, int]] = field(default_factory=list)
+    pairs: PairClocks = field(default_factory=dict)
+    references: list[tuple[int, int, int]] = field(default_factory=list)
+    deletes: list[tuple[int, int, int]] = field(default_factory=list)
+
+
+def _decode(update: bytes, limits: UpdateLimits) -> _Decoded:
     reader = _Reader(update)
-    after = dict(state)
-    runs: list[tuple[int, int, int]] = []
-    references: list[tuple[int, int]] = []
-    structs = 0
-    inserted = 0
-
+    decoded = _Decoded()
     clients = reader.varuint(len(update))
     if clients > limits.max_clients:
         raise RejectedUpdate(f"an update may carry edits of at most {limits.max_clients} clients")
     for _ in range(clients):
         count = reader.varuint(len(update))
         client = reader.varuint(MAX_CLIENT)
-        clock = reader.varuint(MAX_CLOCK)
-        structs += count
-        if structs > limits.max_structs:
+        clock = start = reader.varuint(MAX_CLOCK)
+        decoded.structs += count
+        if decoded.structs > limits.max_structs:
             raise RejectedUpdate(f"an update may hold at most {limits.max_structs} new items")
-        if clock > state.get(client, 0):
-            raise MissingEdits()
-        start = clock
         for _ in range(count):
-            length, size = _read_struct(reader, references)
-            inserted += size
+            length = _read_struct(reader, decoded, client, clock)
             clock += length
             if clock > MAX_CLOCK:
                 raise RejectedUpdate("the update holds a number out of range")
-        runs.append((client, start, clock))
-        after[client] = max(after.get(client, 0), clock)
+        decoded.runs.append((client, start, clock))
 
-    deletes = 0
+    ranges_total = 0
     for _ in range(reader.varuint(len(update))):
         client = reader.varuint(MAX_CLIENT)
         ranges = reader.varuint(len(update))
-        deletes += ranges
-        if deletes > limits.max_deletes:
+        ranges_total += ranges
+        if ranges_total > limits.max_deletes:
             raise RejectedUpdate(f"an update may delete at most {limits.max_deletes} ranges")
         for _ in range(ranges):
             clock = reader.varuint(MAX_CLOCK)
-            length = reader.varuint(MAX_CLOCK)
-            if clock + length > after.get(client, 0):
-                raise MissingEdits("deletes")
+            decoded.deletes.append((client, clock, reader.varuint(MAX_CLOCK)))
     if reader.pos != len(update):
         raise RejectedUpdate("the update has trailing bytes")
-
-    for client, clock in references:
-        if clock >= after.get(client, 0):
-            raise MissingEdits()
-    return UpdateShape(
-        structs=structs, inserted_bytes=inserted, deleted_ranges=deletes, state_after=after
-    )
+    return decoded
 
 
-def _read_struct(reader: _Reader, references: list[tuple[int, int]]) -> tuple[int, int]:
-    """Read one struct; return its clock length and the UTF-8 bytes of text it inserts."""
+def _read_struct(reader: _Reader, decoded: _Decoded, client: int, clock: int) -> int:
+    """Read one struct at ``clock`` into ``decoded``; return its clock length."""
     info = reader.byte()
     content = info & _CONTENT_MASK
-    if content == _GC:
-        return _positive(reader.varuint(MAX_CLOCK)), 0
-    if content == _SKIP:
-        raise MissingEdits()
+    if content in (_GC, _SKIP):
+        decoded.skips += content == _SKIP
+        return _positive(reader.varuint(MAX_CLOCK))
     if info & _HAS_ORIGIN:
-        references.append((reader.varuint(MAX_CLIENT), reader.varuint(MAX_CLOCK)))
+        decoded.references.append((_LEFT, reader.varuint(MAX_CLIENT), reader.varuint(MAX_CLOCK)))
     if info & _HAS_RIGHT_ORIGIN:
-        references.append((reader.varuint(MAX_CLIENT), reader.varuint(MAX_CLOCK)))
+        decoded.references.append((_RIGHT, reader.varuint(MAX_CLIENT), reader.varuint(MAX_CLOCK)))
     if not info & (_HAS_ORIGIN | _HAS_RIGHT_ORIGIN):
         if reader.varuint(1) != 1 or reader.string() != TEXT_NAME:
             raise RejectedUpdate(f"only the shared text {TEXT_NAME!r} may be edited")
         if info & _HAS_PARENT_SUB:
             raise RejectedUpdate(f"only the shared text {TEXT_NAME!r} may be edited")
     if content == _DELETED:
-        return _positive(reader.varuint(MAX_CLOCK)), 0
+        return _positive(reader.varuint(MAX_CLOCK))
     if content == _STRING:
         text, size = reader.sized_string()
-        return _positive(_utf16_length(text)), size
+        decoded.inserted_bytes += size
+        pairs = _pair_clocks(text, clock)
+        if pairs:
+            decoded.pairs.setdefault(client, set()).update(pairs)
+        return _positive(_utf16_length(text))
     what = _NAMES.get(content, "unknown content")
     raise RejectedUpdate(f"the shared text may hold only text, not {what}")
 
@@ -238,3 +251,66 @@ def _positive(length: int) -> int:
     if length <= 0:
         raise RejectedUpdate("the update holds an empty item")
     return length
+
+
+def inspect_update(
+    update: bytes,
+    state: dict[int, int],
+    limits: UpdateLimits | None = None,
+    pairs: PairClocks | None = None,
+) -> UpdateShape:
+    """Decode ``update`` against a document whose state vector is ``state`` and whose text has
+    two-unit characters at ``pairs``; raise :class:`RejectedUpdate` unless it integrates fully
+    and at once within ``limits``, splitting no character."""
+    limits = limits or UpdateLimits()
+    if len(update) > limits.max_bytes:
+        raise RejectedUpdate(f"an update may be at most {limits.max_bytes} bytes")
+    decoded = _decode(update, limits)
+    if decoded.skips:
+        raise MissingEdits()
+    after = dict(state)
+    for client, start, end in decoded.runs:
+        if start > state.get(client, 0):
+            raise MissingEdits()
+        after[client] = max(after.get(client, 0), end)
+    known = pairs or {}
+
+    def splits_a_character(client: int, boundary: int) -> bool:
+        return boundary in known.get(client, ()) or boundary in decoded.pairs.get(client, ())
+
+    for client, start, end in decoded.runs:
+        # yrs keeps only the part of a run the document lacks, cutting it at the state.
+        if start < state.get(client, 0) < end and splits_a_character(client, state[client]):
+            raise RejectedUpdate("the update splits a character in two")
+    for kind, client, clock in decoded.references:
+        if clock >= after.get(client, 0):
+            raise MissingEdits()
+        if splits_a_character(client, clock + 1 if kind == _LEFT else clock):
+            raise RejectedUpdate("the update splits a character in two")
+    for client, clock, length in decoded.deletes:
+        if clock + length > after.get(client, 0):
+            raise MissingEdits("deletes")
+        if splits_a_character(client, clock) or splits_a_character(client, clock + length):
+            raise RejectedUpdate("the update splits a character in two")
+    return UpdateShape(
+        structs=decoded.structs,
+        inserted_bytes=decoded.inserted_bytes,
+        deleted_ranges=len(decoded.deletes),
+        state_after=after,
+        pairs=decoded.pairs,
+        overlaps=any(start < state.get(client, 0) for client, start, _end in decoded.runs),
+    )
+
+
+def learn_pairs(update: bytes, pairs: PairClocks) -> None:
+    """Add the two-unit characters of a stored (already accepted) update to ``pairs``."""
+    try:
+        decoded = _decode(update, _UNBOUNDED)
+    except RejectedUpdate:
+        # Written before these rules, or not by a client: its characters cannot be told apart.
+        return
+    for client, clocks in decoded.pairs.items():
+        pairs.setdefault(client, set()).update(clocks)
+
+
+_UNBOUNDED = UpdateLimits(max_bytes=2**62, max_structs=2**62, max_clients=2**62, max_deletes=2**62)

@@ -15,15 +15,18 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pycrdt import Doc, Text, TextEvent
+from pycrdt import Doc, Text, TextEvent, get_update
 
 from storage.docstore import DocStore, HistoryRecord, load_document
 from storage.update_guard import (
     MissingEdits,
+    PairClocks,
     RejectedUpdate,
     UpdateLimits,
+    UpdateShape,
     decode_state_vector,
     inspect_update,
+    learn_pairs,
 )
 from web import metrics
 from web.text_changes import apply_delta, changes_from_delta, merge_changes
@@ -64,6 +67,8 @@ class _Room:
     # it there costs a copy of the whole text, which a keystroke should not pay).
     content: str | None = None
     bursts: dict[str, _Burst] = field(default_factory=dict)
+    # Where the text's two-unit characters are, which no update may split (update_guard).
+    pairs: PairClocks = field(default_factory=dict)
 
 
 def _minimal_edit(text: Text, current: str, target: str) -> None:
@@ -170,54 +175,61 @@ class Documents:
 
     # Writing ---------------------------------------------------------------------------------
 
-    async def apply(self, room_id: str, user_id: str, update: Any) -> None:
+    async def apply(self, room_id: str, user_id: str, update: Any) -> bytes:
         """Validate, apply and persist one client update; raise :class:`InvalidUpdate`.
 
-        When this returns the update is durable and may be relayed.
+        Returns what was applied and stored: the update, less any part the room already had.
+        When this returns it is durable and may be relayed.
         """
         if not isinstance(update, bytes | bytearray) or not update:
             raise InvalidUpdate("an update must be a non-empty binary Yjs update")
-        update = bytes(update)
-        if len(update) > self.limits.max_bytes:
+        data = bytes(update)
+        if len(data) > self.limits.max_bytes:
             raise InvalidUpdate(f"an update may be at most {self.limits.max_bytes} bytes")
         room = await self._room(room_id)
         async with room.lock:
             try:
-                self._check(room, update)
-            except MissingEdits as missing:
-                if not self.store.shared:
-                    raise InvalidUpdate(str(missing)) from None
-                # Another process may hold what it builds on: catch up, then look again.
-                await self._catch_up(room)
                 try:
-                    self._check(room, update)
-                except RejectedUpdate as rejected:
-                    raise InvalidUpdate(str(rejected)) from None
+                    shape = self._check(room, data)
+                except MissingEdits:
+                    if not self.store.shared:
+                        raise
+                    # Another process may hold what it builds on: catch up, then look again.
+                    await self._catch_up(room)
+                    shape = self._check(room, data)
+                if shape.overlaps:
+                    data = get_update(data, room.doc.get_state())
+                    shape = self._check(room, data)
             except RejectedUpdate as rejected:
                 raise InvalidUpdate(str(rejected)) from None
             before = self._content(room)
             room.deltas.clear()
-            self._integrate(room, update)
+            self._integrate(room, data)
             stamp = now_ms()
             try:
                 with metrics.persisting(metrics.UPDATE):
                     seq = await self.store.append(
-                        room_id, update, user_id=user_id, timestamp_ms=stamp
+                        room_id, data, user_id=user_id, timestamp_ms=stamp
                     )
             except Exception:
                 # Memory is ahead of the store: forget the room so the next use reloads it.
                 self._rooms.pop(room_id, None)
                 raise
+            for client, clocks in shape.pairs.items():
+                room.pairs.setdefault(client, set()).update(clocks)
             self._track(room, user_id, before, stamp)
             if seq != room.seq + 1:
                 await self._catch_up(room)
             room.seq = max(room.seq, seq)
+            return data
 
-    def _check(self, room: _Room, update: bytes) -> None:
+    def _check(self, room: _Room, update: bytes) -> UpdateShape:
         """Raise :class:`RejectedUpdate` for an update that would not integrate at once and in
         full, or would grow the text past its cap (``storage.update_guard`` says why yrs must
         never see such an update)."""
-        shape = inspect_update(update, decode_state_vector(room.doc.get_state()), self.limits)
+        shape = inspect_update(
+            update, decode_state_vector(room.doc.get_state()), self.limits, room.pairs
+        )
         # An upper bound: the update's deletions are not subtracted, so a paste over a selection
         # needs room for both at the cap.
         if shape.inserted_bytes and (
@@ -226,6 +238,7 @@ class Documents:
             raise RejectedUpdate(
                 f"the document may hold at most {self.max_document_bytes} bytes of text"
             )
+        return shape
 
     def _integrate(self, room: _Room, update: bytes) -> None:
         try:
@@ -271,6 +284,7 @@ class Documents:
                 self._rooms.pop(room_id, None)
                 raise
             room.seq = max(room.seq, seq)
+            learn_pairs(update, room.pairs)
             self._track(room, user_id, before, stamp)
             # A revert is its own history entry at once, not part of a typing burst.
             await self._close_burst(room, user_id)
@@ -291,6 +305,8 @@ class Documents:
                 room = _Room(
                     room_id=room_id, doc=doc, text=text, seq=stored[-1][0] if stored else 0
                 )
+                for _seq, update in stored:
+                    learn_pairs(update, room.pairs)
                 text.observe(functools.partial(self._observe, room))
                 self._rooms[room_id] = room
         self._loading.pop(room_id, None)
@@ -310,6 +326,7 @@ class Documents:
             return
         for seq, update in await self.store.updates_after(room.room_id, room.seq):
             room.doc.apply_update(update)
+            learn_pairs(update, room.pairs)
             room.seq = max(room.seq, seq)
         # Other users' edits: not part of anyone's history burst here (theirs is in their process).
         room.deltas.clear()

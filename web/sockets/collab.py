@@ -205,13 +205,13 @@ class CollabNamespace(AuthenticatedNamespace):
         if member is None:
             return
         try:
-            await self.app.documents.apply(member.room_id, member.user_id, data)
+            stored = await self.app.documents.apply(member.room_id, member.user_id, data)
         except InvalidUpdate as invalid:
             await self._error(sid, str(invalid))
             return
         # Persisted above; only now does anyone else see it.
         await self.emit(
-            events.COLLAB_UPDATE, data, room=events.collab_room(member.room_id), skip_sid=sid
+            events.COLLAB_UPDATE, stored, room=events.collab_room(member.room_id), skip_sid=sid
         )
 
     async def awareness(self, sid: str, data: Any = None, *_extra: Any) -> None:
