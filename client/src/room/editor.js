@@ -7,9 +7,10 @@ import { java } from "@codemirror/lang-java";
 import { javascript } from "@codemirror/lang-javascript";
 import { python } from "@codemirror/lang-python";
 import { indentUnit } from "@codemirror/language";
-import { Compartment, EditorState } from "@codemirror/state";
+import { Compartment, EditorState, Prec } from "@codemirror/state";
+import { keymap } from "@codemirror/view";
 import { basicSetup, EditorView } from "codemirror";
-import { yCollab } from "y-codemirror.next";
+import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
 import * as Y from "yjs";
 
 /** The room's languages (the server accepts exactly these), with their highlighting. */
@@ -27,6 +28,18 @@ const theme = EditorView.theme({
   "&.cm-focused": { outline: "none" },
 });
 
+// basicSetup brings CodeMirror's own history, which records every change the editor shows: the
+// room's state on (re)connect and the partner's edits too. Its keys must never reach it, or an
+// undo deletes the partner's code for both (undoSelection, Mod-u, undoes changes too). Undo and
+// redo go to the Y.UndoManager, which tracks only this user's edits.
+const ownUndoOnly = Prec.highest(
+  keymap.of([
+    ...yUndoManagerKeymap,
+    { key: "Mod-u", run: () => true, preventDefault: true },
+    { key: "Alt-u", mac: "Mod-Shift-u", run: () => true, preventDefault: true },
+  ]),
+);
+
 function writable(yes) {
   return [EditorState.readOnly.of(!yes), EditorView.editable.of(yes)];
 }
@@ -41,7 +54,7 @@ export function createEditor(parent, { text, awareness, language = "python" }) {
     state: EditorState.create({
       doc: text.toString(),
       extensions: [
-        // First, so its undo keys win over basicSetup's local history.
+        ownUndoOnly,
         yCollab(text, awareness, { undoManager }),
         basicSetup,
         indentUnit.of("    "),

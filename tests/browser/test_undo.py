@@ -1,0 +1,67 @@
+"""Undo in the shared editor takes back only the student's own edits: never the state the room
+sent on (re)connect, never the partner's text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, expect
+
+from tests.browser.student import Student
+from tests.up_process import Stack
+
+ALICE_TEXT = "total = 41\nanswer = total + 1"
+BOB_LINE = "\n# bob's idea"
+
+
+@pytest.fixture
+async def pair(browser: Browser, screenshots: Path) -> AsyncIterator[tuple[Student, Student]]:
+    alice = await Student.open(browser, "alice", screenshots)
+    bob = await Student.open(browser, "bob", screenshots)
+    yield alice, bob
+    await alice.close()
+    await bob.close()
+
+
+async def meet(up: Stack, alice: Student, bob: Student) -> None:
+    await alice.sign_up(up.base_url)
+    await bob.sign_up(up.base_url)
+    for student in (alice, bob):
+        await student.choose("easy", ["Arrays"])
+        await student.find_partner()
+    for student in (alice, bob):
+        await expect(student.page).to_have_url(re.compile(r"#/room/"))
+        await student.wait_connected()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(240)
+@pytest.mark.parametrize("keys", ["Control+z", "Control+Shift+z", "Control+y", "Control+u"])
+async def test_undo_after_a_reload_takes_back_only_the_students_own_line(
+    up: Stack, pair: tuple[Student, Student], keys: str
+) -> None:
+    alice, bob = pair
+    await meet(up, alice, bob)
+    await alice.type_at_end(ALICE_TEXT)
+    await bob.wait_for_text(ALICE_TEXT)
+
+    # Bob comes back to the room: its state arrives in a fresh editor.
+    await bob.page.reload()
+    await bob.wait_connected()
+    await bob.wait_for_text(ALICE_TEXT)
+    await bob.type_at_end(BOB_LINE)
+    await alice.wait_for_text(ALICE_TEXT + BOB_LINE)
+
+    await bob.page.keyboard.press("Control+z")
+    await bob.page.keyboard.press(keys)
+    await bob.page.keyboard.press("Control+z")
+
+    # Whatever redo restored, Alice's code is whole for both of them.
+    for student in (alice, bob):
+        await expect(student.page.locator(".cm-content")).to_contain_text("answer = total + 1")
+    await bob.page.keyboard.press("Control+z")
+    await alice.wait_for_text(ALICE_TEXT)
+    await bob.wait_for_text(ALICE_TEXT)
