@@ -110,6 +110,8 @@ class Settings(BaseSettings):
     # A web process renews its sockets' presence every third of this; a session forgets sockets
     # not renewed within it (a web process that died). 0: no lease.
     session_presence_lease_seconds: float = Field(default=90.0, ge=0)
+    # A session continues as new once its history holds this many events.
+    session_history_limit: int = Field(default=2_000, ge=20, le=50_000)
     # Documents: "leveldb" (the default: a folder under the data dir, owned by one process) or
     # "sql" (the application database, shared by every web process: needed past one process).
     document_store: Literal["leveldb", "sql"] = "leveldb"

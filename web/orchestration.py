@@ -81,6 +81,7 @@ class MatchingConfig:
                 idle_seconds=settings.session_idle_seconds,
                 max_seconds=settings.session_max_seconds,
                 presence_lease_seconds=settings.session_presence_lease_seconds,
+                history_limit=settings.session_history_limit,
             ),
             history_limit=settings.matchmaker_history_limit,
         )

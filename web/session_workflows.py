@@ -14,7 +14,6 @@ from temporalio.service import RPCError, RPCStatusCode
 from workflows import ids
 from workflows.session import (
     CollabSessionWorkflow,
-    LanguageChange,
     MemberAction,
     MemberPresence,
     PresenceRenewal,
@@ -46,9 +45,6 @@ class SessionWorkflows:
     async def complete(self, room_id: str, user_id: str) -> None:
         await self._tell(room_id, "complete", MemberAction(user_id))
         log.info("completed question", extra=self._ids(room_id, user_id))
-
-    async def language(self, room_id: str, language: str) -> None:
-        await self._tell(room_id, "language", LanguageChange(language))
 
     async def state(self, room_id: str) -> SessionState | None:
         try:

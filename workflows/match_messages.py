@@ -36,6 +36,9 @@ class SessionTimeouts:
     # connect, then by renewals), so a web process that died cannot keep a session alive.
     # 0: no lease (sessions started before leases existed).
     presence_lease_seconds: float = 0.0
+    # The session continues as new (its state carried over) once its history holds this many
+    # events, so no stream of signals can reach Temporal's limit and lose the attempts.
+    history_limit: int = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +283,27 @@ class SessionInput:
     members: list[PairMember]
     question: QuestionSummary
     timeouts: SessionTimeouts
+    # What an earlier run of the same session knew, when this run continues it.
+    carried: SessionCarry | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CarriedSocket:
+    user_id: str
+    socket_id: str
+    seen_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class SessionCarry:
+    """A collaboration session's whole state, from one run to the next (continue-as-new)."""
+
+    started_at: str
+    idle_since: str
+    sockets: list[CarriedSocket]
+    left: list[str]
+    completed: list[str]
+    end_reason: str | None
 
 
 # Names of activities, so workflows refer to them without importing activity code.

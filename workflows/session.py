@@ -9,6 +9,7 @@ tier keeps the document; this workflow only hears who is there and what they dec
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,9 +17,17 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 from workflows import search_attributes as attrs
-from workflows.match_messages import PairMember, QuestionSummary, SessionInput
+from workflows.match_messages import (
+    CarriedSocket,
+    PairMember,
+    QuestionSummary,
+    SessionCarry,
+    SessionInput,
+)
 
 FINISH_SESSION = "finish_session"
+# Not an end: the run hands its state to a fresh one.
+CONTINUE = "continue"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +61,6 @@ class MemberAction:
 
 
 @dataclass(frozen=True, slots=True)
-class LanguageChange:
-    language: str
-
-
-@dataclass(frozen=True, slots=True)
 class SessionState:
     room_id: str
     members: list[PairMember]
@@ -64,7 +68,6 @@ class SessionState:
     left: list[str]
     completed: list[str]
     question: QuestionSummary
-    language: str
     started_at: str
     ended: bool
     end_reason: str | None
@@ -90,14 +93,17 @@ class CollabSessionWorkflow:
     @workflow.init
     def __init__(self, session: SessionInput) -> None:
         self._session = session
-        self._end_reason: str | None = None
+        carried = session.carried
+        self._end_reason: str | None = carried.end_reason if carried else None
         # (user, socket) -> when a web process last vouched for it.
-        self._sockets: dict[tuple[str, str], datetime] = {}
-        self._left: set[str] = set()
-        self._completed: set[str] = set()
-        self._language = "python"
-        self._started = workflow.now()
-        self._idle_since = workflow.now()
+        self._sockets: dict[tuple[str, str], datetime] = {
+            (socket.user_id, socket.socket_id): datetime.fromisoformat(socket.seen_at)
+            for socket in (carried.sockets if carried else [])
+        }
+        self._left: set[str] = set(carried.left) if carried else set()
+        self._completed: set[str] = set(carried.completed) if carried else set()
+        self._started = datetime.fromisoformat(carried.started_at) if carried else workflow.now()
+        self._idle_since = datetime.fromisoformat(carried.idle_since) if carried else workflow.now()
         self._changed = False
         self._ended = False
 
@@ -136,10 +142,6 @@ class CollabSessionWorkflow:
         if self._is_member(action.user_id):
             self._completed.add(action.user_id)
 
-    @workflow.signal
-    def language(self, change: LanguageChange) -> None:
-        self._language = change.language
-
     @workflow.query
     def members(self) -> list[str]:
         return [member.user_id for member in self._session.members]
@@ -153,7 +155,6 @@ class CollabSessionWorkflow:
             left=sorted(self._left),
             completed=sorted(self._completed),
             question=self._session.question,
-            language=self._language,
             started_at=self._started.isoformat(),
             ended=self._ended,
             end_reason=self._end_reason,
@@ -161,16 +162,12 @@ class CollabSessionWorkflow:
 
     @workflow.run
     async def run(self, session: SessionInput) -> SessionResult:
-        workflow.upsert_search_attributes(
-            [
-                attrs.ROOM_ID.value_set(session.room_id),
-                attrs.USER_IDS.value_set([member.user_id for member in session.members]),
-                attrs.DIFFICULTY.value_set(session.question.difficulty.lower()),
-                attrs.TOPICS.value_set([topic.lower() for topic in session.question.topics]),
-                attrs.OUTCOME.value_set("active"),
-            ]
-        )
+        if session.carried is None:
+            self._tag(session)
         reason = await self._until_over(session)
+        if reason == CONTINUE:
+            await workflow.wait_condition(workflow.all_handlers_finished)
+            workflow.continue_as_new(dataclasses.replace(session, carried=self._carry()))
         self._end_reason = reason
         ended = workflow.now()
         await workflow.execute_activity(
@@ -200,6 +197,31 @@ class CollabSessionWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         return SessionResult(room_id=session.room_id, reason=reason)
 
+    @staticmethod
+    def _tag(session: SessionInput) -> None:
+        workflow.upsert_search_attributes(
+            [
+                attrs.ROOM_ID.value_set(session.room_id),
+                attrs.USER_IDS.value_set([member.user_id for member in session.members]),
+                attrs.DIFFICULTY.value_set(session.question.difficulty.lower()),
+                attrs.TOPICS.value_set([topic.lower() for topic in session.question.topics]),
+                attrs.OUTCOME.value_set("active"),
+            ]
+        )
+
+    def _carry(self) -> SessionCarry:
+        return SessionCarry(
+            started_at=self._started.isoformat(),
+            idle_since=self._idle_since.isoformat(),
+            sockets=[
+                CarriedSocket(user, socket, seen.isoformat())
+                for (user, socket), seen in sorted(self._sockets.items())
+            ],
+            left=sorted(self._left),
+            completed=sorted(self._completed),
+            end_reason=self._end_reason,
+        )
+
     async def _until_over(self, session: SessionInput) -> str:
         deadline = self._started + timedelta(seconds=session.timeouts.max_seconds)
         while True:
@@ -207,6 +229,12 @@ class CollabSessionWorkflow:
                 return self._end_reason
             if self._left >= {member.user_id for member in session.members}:
                 return "left"
+            info = workflow.info()
+            if (
+                info.is_continue_as_new_suggested()
+                or info.get_current_history_length() >= session.timeouts.history_limit
+            ):
+                return CONTINUE
             now = workflow.now()
             self._expire(now, session.timeouts.presence_lease_seconds)
             wake = self._next_wake(

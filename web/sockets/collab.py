@@ -244,7 +244,6 @@ class CollabNamespace(AuthenticatedNamespace):
             room=events.collab_room(member.room_id),
             skip_sid=sid,
         )
-        await self.app.orchestrator.sessions.language(member.room_id, payload.language)
 
     async def get_history(self, sid: str, data: Any = None, *_extra: Any) -> None:
         member = await self._required(sid)
