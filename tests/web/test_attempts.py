@@ -353,11 +353,11 @@ async def test_report_attempt_with_a_huge_question_snapshot_is_422(
         json={
             "question_id": bank[0]["id"],
             "status": "completed",
-            "question": {"description": "z" * 70_000},
+            "question": {"title": "z" * 70_000},
         },
     )
     assert response.status_code == 422, response.text
-    assert response.json()["errors"][0]["field"] == "question"
+    assert response.json()["errors"][0]["field"] == "question.title"
 
 
 async def test_report_attempt_over_the_body_limit_is_413(

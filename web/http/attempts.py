@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from storage import attempts as store
 from storage import questions
@@ -18,8 +17,6 @@ from web.http.body import RequestBody
 from web.http.pagination import PageQuery
 
 router = APIRouter(prefix="/attempts", tags=["attempts"])
-
-MAX_SNAPSHOT_BYTES = 64 * 1024
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -32,6 +29,17 @@ def _aware(value: datetime | None) -> datetime | None:
 Timestamp = Annotated[datetime | None, AfterValidator(_aware)]
 
 
+class QuestionSnapshot(BaseModel):
+    """The question as the client saw it, kept with its report (other fields are dropped)."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    title: str = Field(min_length=1, max_length=200)
+    difficulty: str | None = Field(default=None, max_length=16)
+    topics: list[Annotated[str, Field(max_length=64)]] = Field(default_factory=list, max_length=20)
+
+
 class AttemptCreate(RequestBody):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
@@ -39,16 +47,9 @@ class AttemptCreate(RequestBody):
     status: str = Field(pattern=r"^[A-Za-z_ -]{1,32}$")
     started_at: Timestamp = None
     submitted_at: Timestamp = None
-    question: dict[str, Any] | None = None
+    question: QuestionSnapshot | None = None
     language: str | None = Field(default=None, max_length=32)
     code: str | None = Field(default=None, max_length=200_000)
-
-    @field_validator("question")
-    @classmethod
-    def _bounded_snapshot(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
-        if value is not None and len(json.dumps(value)) > MAX_SNAPSHOT_BYTES:
-            raise ValueError(f"must be at most {MAX_SNAPSHOT_BYTES} bytes of JSON")
-        return value
 
 
 class AttemptPublic(BaseModel):
@@ -85,12 +86,16 @@ async def report_attempt(
     question = await questions.get_question(session, body.question_id)
     if question is None:
         raise HTTPException(404, f"question {body.question_id} does not exist")
-    snapshot = body.question or {
-        "id": question.id,
-        "title": question.title,
-        "difficulty": question.difficulty,
-        "topics": question.topics,
-    }
+    snapshot = (
+        body.question.model_dump(exclude_unset=True)
+        if body.question
+        else {
+            "id": question.id,
+            "title": question.title,
+            "difficulty": question.difficulty,
+            "topics": question.topics,
+        }
+    )
     report = store.AttemptReport(
         question_id=question.id,
         status=body.status.lower(),

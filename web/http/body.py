@@ -1,4 +1,4 @@
-"""The base of every request body: text that PostgreSQL can store, or a 422."""
+"""The base of every request body: text that every database stores and reads back, or a 422."""
 
 from __future__ import annotations
 
@@ -7,40 +7,61 @@ from typing import Any
 from fastapi import HTTPException
 from pydantic import BaseModel, model_validator
 
+# Deeper than any body of ours; a deep body costs every reader's recursion.
+MAX_DEPTH = 16
 
-def _nul_at(value: Any, path: str = "") -> str | None:
-    """The dotted path of the first text holding a NUL character, or ``None``."""
+
+def _unstorable(text: str) -> str | None:
+    if "\x00" in text:
+        return "must not contain NUL characters"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate ("\ud800" in JSON): no database stores it, no response can carry it.
+        return "must be valid Unicode text"
+    return None
+
+
+def _problem_at(value: Any, path: str = "", depth: int = 0) -> tuple[str, str] | None:
+    """The dotted path and the problem of the first text that cannot be stored, or ``None``."""
+    if depth > MAX_DEPTH:
+        return path, f"must not nest deeper than {MAX_DEPTH} levels"
     if isinstance(value, str):
-        return path if "\x00" in value else None
+        problem = _unstorable(value)
+        return (path, problem) if problem else None
     if isinstance(value, dict):
         for key, item in value.items():
             where = f"{path}.{key}" if path else str(key)
-            if "\x00" in str(key):
-                return where
-            found = _nul_at(item, where)
+            problem = _unstorable(str(key))
+            if problem:
+                return where.encode("utf-8", "replace").decode(), problem
+            found = _problem_at(item, where, depth + 1)
             if found is not None:
                 return found
     if isinstance(value, list):
         for index, item in enumerate(value):
-            found = _nul_at(item, f"{path}.{index}" if path else str(index))
+            found = _problem_at(item, f"{path}.{index}" if path else str(index), depth + 1)
             if found is not None:
                 return found
     return None
 
 
 class RequestBody(BaseModel):
-    """Refuses NUL characters anywhere in the body: PostgreSQL text cannot hold them."""
+    """Refuses text that cannot be stored (NUL characters, lone surrogates) anywhere in the
+    body, and bodies nested deeper than :data:`MAX_DEPTH`."""
 
     @model_validator(mode="before")
     @classmethod
-    def _no_nul(cls, data: Any) -> Any:
-        where = _nul_at(data)
-        if where is not None:
-            raise ValueError(f"{where or 'body'}: must not contain NUL characters")
+    def _storable(cls, data: Any) -> Any:
+        found = _problem_at(data)
+        if found is not None:
+            where, problem = found
+            raise ValueError(f"{where or 'body'}: {problem}")
         return data
 
 
 def refuse_nul(name: str, value: str | None) -> None:
     """The same rule for a query parameter."""
-    if value is not None and "\x00" in value:
-        raise HTTPException(422, f"{name}: must not contain NUL characters")
+    problem = _unstorable(value) if value is not None else None
+    if problem:
+        raise HTTPException(422, f"{name}: {problem}")
