@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from limits import parse
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -119,13 +120,33 @@ class Settings(BaseSettings):
     max_update_bytes: int = Field(default=1024 * 1024, ge=1024, le=16 * 1024 * 1024)
     # What one update may hold (storage.update_guard): new items, clients with new items, and
     # deleted ranges; and the most text a room's document may hold, in UTF-8 bytes.
-    max_update_items: int = Field(default=5_000, ge=1, le=1_000_000)
+    max_update_items: int = Field(default=1_000, ge=1, le=1_000_000)
     max_update_clients: int = Field(default=4, ge=1, le=1_000)
     max_update_deletes: int = Field(default=20_000, ge=1, le=1_000_000)
     max_document_bytes: int = Field(default=256 * 1024, ge=1024, le=64 * 1024 * 1024)
     document_unload_seconds: float = Field(default=60.0, gt=0)
     history_burst_idle_seconds: float = Field(default=1.0, gt=0)
     history_burst_max_seconds: float = Field(default=5.0, gt=0)
+
+    # Rate limits, in the ``limits`` notation ("60/second", "5 per 10 seconds"): see
+    # docs/limits.md. Per user and room:
+    limit_collab_updates: str = "60/second"
+    # Event-loop milliseconds one user's updates may take to integrate in one room.
+    limit_collab_apply_ms: str = "250 per 10 seconds"
+    limit_collab_awareness: str = "60/second"
+    limit_collab_chat: str = "5 per 5 seconds"
+    limit_collab_language: str = "10/minute"
+    # Per user: match joins and cancels, and attempt reports.
+    limit_match_requests: str = "20/minute"
+    limit_attempt_reports: str = "200/day"
+    # Per client address, and per account for logins.
+    limit_signups: str = "20/hour"
+    limit_logins_per_address: str = "30/minute"
+    limit_logins_per_account: str = "10/minute"
+    # Sockets one user may hold open on one web process, per namespace.
+    max_sockets_per_user: int = Field(default=8, ge=1, le=1_000)
+    # Password hashes checked at once by one web process (each holds a core for ~50 ms).
+    max_concurrent_password_checks: int = Field(default=4, ge=1, le=256)
 
     # The built browser client (index.html and its assets); unset: client/dist of the checkout.
     client_dir: Path | None = None
@@ -136,6 +157,26 @@ class Settings(BaseSettings):
         # A comma-separated list reads better in an environment file than JSON.
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator(
+        "limit_collab_updates",
+        "limit_collab_apply_ms",
+        "limit_collab_awareness",
+        "limit_collab_chat",
+        "limit_collab_language",
+        "limit_match_requests",
+        "limit_attempt_reports",
+        "limit_signups",
+        "limit_logins_per_address",
+        "limit_logins_per_account",
+    )
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError('must be a rate such as "60/second" or "5 per 10 seconds"') from None
         return value
 
     @field_validator("database_url")

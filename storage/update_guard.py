@@ -72,7 +72,7 @@ class UpdateLimits:
     max_bytes: int = 1024 * 1024
     # New structs (items and GC runs) in one update. Typing sends one; an undo of a large
     # change or a reconnect's catch-up sends one per piece it restores.
-    max_structs: int = 5_000
+    max_structs: int = 1_000
     # Clients with new structs in one update. A browser tab is one client; a reconnect's
     # catch-up names only its own.
     max_clients: int = 4

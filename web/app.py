@@ -23,6 +23,7 @@ from web.documents import Documents
 from web.errors import BodySizeLimit, install_error_handlers
 from web.http import attempts, auth, health, metrics, profile, questions, ranking, sessions
 from web.orchestration import Orchestrator
+from web.rate_limits import RateLimits
 from web.sockets.collab import CollabNamespace
 from web.sockets.matching import MatchingNamespace
 from web.sockets.server import create_socket_server
@@ -131,10 +132,11 @@ def create_app(
             settings=settings,
             database=database,
             tokens=tokens,
-            passwords=Passwords(),
+            passwords=Passwords(settings.max_concurrent_password_checks),
             orchestrator=orchestrator,
             documents=docs,
             topics=KnownTopics(database),
+            limits=RateLimits(settings),
         )
         app.state.peerprep = state
         state_holder.append(state)

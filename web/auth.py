@@ -139,16 +139,20 @@ async def authenticate(session: AsyncSession, tokens: TokenService, token: str |
 class Passwords:
     """Argon2id hashing, run off the event loop because each hash costs tens of milliseconds."""
 
-    def __init__(self) -> None:
+    def __init__(self, concurrency: int = 4) -> None:
         self._hasher = PasswordHasher()
+        # A crowd of logins queues here rather than in the thread pool that everything shares.
+        self._slots = asyncio.Semaphore(concurrency)
         # Unknown accounts are checked against this so both failures take as long.
         self._dummy = self._hasher.hash("peerprep-timing-equaliser")
 
     async def hash(self, password: str) -> str:
-        return await asyncio.to_thread(self._hasher.hash, password)
+        async with self._slots:
+            return await asyncio.to_thread(self._hasher.hash, password)
 
     async def verify(self, stored_hash: str | None, password: str) -> bool:
-        return await asyncio.to_thread(self._verify, stored_hash, password)
+        async with self._slots:
+            return await asyncio.to_thread(self._verify, stored_hash, password)
 
     def _verify(self, stored_hash: str | None, password: str) -> bool:
         try:

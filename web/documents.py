@@ -40,6 +40,14 @@ class InvalidUpdate(ValueError):
     """The bytes are not a Yjs update we accept; ``message`` says why."""
 
 
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """An update as it was stored (and may be relayed), and what integrating it cost the loop."""
+
+    update: bytes
+    integrate_seconds: float
+
+
 def now_ms() -> int:
     return int(time.time() * 1000)
 
@@ -175,11 +183,20 @@ class Documents:
 
     # Writing ---------------------------------------------------------------------------------
 
-    async def apply(self, room_id: str, user_id: str, update: Any) -> bytes:
+    async def apply(
+        self,
+        room_id: str,
+        user_id: str,
+        update: Any,
+        *,
+        admit: Callable[[], str | None] | None = None,
+    ) -> Applied:
         """Validate, apply and persist one client update; raise :class:`InvalidUpdate`.
 
-        Returns what was applied and stored: the update, less any part the room already had.
-        When this returns it is durable and may be relayed.
+        Returns what was applied and stored (the update, less any part the room already had)
+        and the time its integration took. When this returns it is durable and may be relayed.
+        ``admit`` runs once the room is this update's alone (after the updates before it): a
+        message it returns refuses the update.
         """
         if not isinstance(update, bytes | bytearray) or not update:
             raise InvalidUpdate("an update must be a non-empty binary Yjs update")
@@ -188,6 +205,9 @@ class Documents:
             raise InvalidUpdate(f"an update may be at most {self.limits.max_bytes} bytes")
         room = await self._room(room_id)
         async with room.lock:
+            refusal = admit() if admit is not None else None
+            if refusal is not None:
+                raise InvalidUpdate(refusal)
             try:
                 try:
                     shape = self._check(room, data)
@@ -204,7 +224,9 @@ class Documents:
                 raise InvalidUpdate(str(rejected)) from None
             before = self._content(room)
             room.deltas.clear()
+            started = time.perf_counter()
             self._integrate(room, data)
+            integrate_seconds = time.perf_counter() - started
             stamp = now_ms()
             try:
                 with metrics.persisting(metrics.UPDATE):
@@ -221,7 +243,7 @@ class Documents:
             if seq != room.seq + 1:
                 await self._catch_up(room)
             room.seq = max(room.seq, seq)
-            return data
+            return Applied(data, integrate_seconds)
 
     def _check(self, room: _Room, update: bytes) -> UpdateShape:
         """Raise :class:`RejectedUpdate` for an update that would not integrate at once and in

@@ -9,6 +9,7 @@ from storage.database import Database
 from web.auth import Passwords, TokenService
 from web.documents import Documents
 from web.orchestration import Orchestrator
+from web.rate_limits import RateLimits
 from web.topics import KnownTopics
 
 
@@ -21,3 +22,4 @@ class AppState:
     orchestrator: Orchestrator
     documents: Documents
     topics: KnownTopics
+    limits: RateLimits

@@ -12,9 +12,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from storage import attempts as store
 from storage import questions
 from storage.models import Attempt
-from web.deps import CurrentUser, DbSession
+from web.deps import CurrentUser, DbSession, State
 from web.http.body import RequestBody
 from web.http.pagination import PageQuery
+from web.rate_limits import Action
 
 router = APIRouter(prefix="/attempts", tags=["attempts"])
 
@@ -81,8 +82,9 @@ class AttemptPage(BaseModel):
 
 @router.post("", response_model=AttemptPublic, status_code=201)
 async def report_attempt(
-    user: CurrentUser, session: DbSession, body: AttemptCreate
+    user: CurrentUser, session: DbSession, state: State, body: AttemptCreate
 ) -> AttemptPublic:
+    state.limits.enforce(Action.ATTEMPT_REPORT, str(user.id))
     question = await questions.get_question(session, body.question_id)
     if question is None:
         raise HTTPException(404, f"question {body.question_id} does not exist")

@@ -47,6 +47,8 @@ class AuthenticatedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         super().__init__(namespace)
         self._state = state
         self._handlers: dict[str, Handler] | None = None
+        # user id -> the sockets this process holds for them on this namespace
+        self._sockets_of: dict[str, set[str]] = {}
 
     @property
     def app(self) -> AppState:
@@ -66,6 +68,7 @@ class AuthenticatedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         ):
             if event == "disconnect":
                 if getattr(known, "user_id", None) is not None:
+                    self._release_socket(known.user_id, sid)
                     self.counted_out()
                 return await self._guarded(event, self.on_disconnect, *args)
             if self._handlers is None:
@@ -78,6 +81,25 @@ class AuthenticatedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 )
                 return None
             return await self._guarded(event, handler, *args)
+
+    def hold_socket(self, user_id: str, sid: str) -> bool:
+        """Count ``sid`` as one of the user's sockets, unless they hold as many as allowed."""
+        held = self._sockets_of.setdefault(user_id, set())
+        if len(held) >= self.app.settings.max_sockets_per_user:
+            return False
+        held.add(sid)
+        return True
+
+    def _release_socket(self, user_id: str, sid: str) -> None:
+        held = self._sockets_of.get(user_id)
+        if held is not None:
+            held.discard(sid)
+            if not held:
+                del self._sockets_of[user_id]
+
+    def too_many_sockets(self) -> str:
+        limit = self.app.settings.max_sockets_per_user
+        return f"too many open connections: at most {limit} per user; close another tab"
 
     def counted_in(self) -> None:
         """A socket is in (authenticated, or admitted to its room): counted until it leaves."""
@@ -106,6 +128,8 @@ class AuthenticatedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         except AuthError as error:
             log.info("socket refused: %s", error.message, extra={"namespace": self.namespace})
             raise socketio.exceptions.ConnectionRefusedError(error.message) from None
+        if not self.hold_socket(str(user.id), sid):
+            raise socketio.exceptions.ConnectionRefusedError(self.too_many_sockets())
         await self.save_session(sid, SocketUser(str(user.id), user.username, user.is_admin))
         with log_context(user_id=str(user.id)):
             await self.on_authenticated(sid, user, auth if isinstance(auth, dict) else {})

@@ -5,9 +5,7 @@ language to SQL, the session's lifecycle to its workflow."""
 from __future__ import annotations
 
 import logging
-import time
 import uuid
-from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -18,6 +16,7 @@ from web.auth import AuthError, authenticate
 from web.awareness import InvalidAwareness, read_clients, removal
 from web.documents import InvalidUpdate
 from web.logs import log_context
+from web.rate_limits import Action
 from web.sockets.base import AuthenticatedNamespace, Handler, describe_invalid
 from workflows import events
 
@@ -27,9 +26,6 @@ MAX_AWARENESS_BYTES = 64 * 1024
 MAX_CHAT_CHARS = 2000
 HISTORY_DEFAULT = 50
 HISTORY_MAX = 200
-# Chat rate limit: this many messages per window, per user and room.
-CHAT_BURST = 5
-CHAT_WINDOW_SECONDS = 5.0
 
 
 Payload = TypeVar("Payload", bound=BaseModel)
@@ -91,7 +87,6 @@ class CollabNamespace(AuthenticatedNamespace):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._chat_times: dict[tuple[str, str], deque[float]] = {}
         # The members' sockets on this process, whose presence it renews (socket id -> member).
         self._present: dict[str, Member] = {}
 
@@ -124,6 +119,9 @@ class CollabNamespace(AuthenticatedNamespace):
         except (AuthError, Refused) as refusal:
             log.info("socket refused: %s", refusal.message, extra={"namespace": self.namespace})
             self.server.start_background_task(self._refuse, sid, refusal.message)
+            return
+        if not self.hold_socket(member.user_id, sid):
+            self.server.start_background_task(self._refuse, sid, self.too_many_sockets())
             return
         await self.save_session(sid, member)
         if member.is_member:
@@ -202,21 +200,34 @@ class CollabNamespace(AuthenticatedNamespace):
 
     async def update(self, sid: str, data: Any = None, *_extra: Any) -> None:
         member = await self._required(sid)
-        if member is None:
+        if member is None or not await self._within(sid, Action.COLLAB_UPDATE, member):
             return
+        limits, keys = self.app.limits, (member.user_id, member.room_id)
+
+        def within_budget() -> str | None:
+            if limits.spent(Action.COLLAB_APPLY_MS, *keys):
+                return "your recent edits took too long to apply; wait a moment"
+            return None
+
         try:
-            stored = await self.app.documents.apply(member.room_id, member.user_id, data)
+            applied = await self.app.documents.apply(
+                member.room_id, member.user_id, data, admit=within_budget
+            )
         except InvalidUpdate as invalid:
             await self._error(sid, str(invalid))
             return
+        limits.spend(Action.COLLAB_APPLY_MS, round(applied.integrate_seconds * 1000), *keys)
         # Persisted above; only now does anyone else see it.
         await self.emit(
-            events.COLLAB_UPDATE, stored, room=events.collab_room(member.room_id), skip_sid=sid
+            events.COLLAB_UPDATE,
+            applied.update,
+            room=events.collab_room(member.room_id),
+            skip_sid=sid,
         )
 
     async def awareness(self, sid: str, data: Any = None, *_extra: Any) -> None:
         member = await self._required(sid)
-        if member is None:
+        if member is None or not await self._within(sid, Action.COLLAB_AWARENESS, member):
             return
         if not isinstance(data, bytes | bytearray) or len(data) > MAX_AWARENESS_BYTES:
             await self._error(sid, "an awareness update must be binary and at most 64 KiB")
@@ -235,6 +246,8 @@ class CollabNamespace(AuthenticatedNamespace):
         member = await self._required(sid)
         payload = await self._parse(sid, LanguagePayload, data)
         if member is None or payload is None:
+            return
+        if not await self._within(sid, Action.COLLAB_LANGUAGE, member):
             return
         async with self.app.database.session() as session:
             await rooms.set_language(session, member.room_id, payload.language)
@@ -269,8 +282,7 @@ class CollabNamespace(AuthenticatedNamespace):
         payload = await self._parse(sid, ChatPayload, data)
         if member is None or payload is None:
             return
-        if not self._chat_allowed(member):
-            await self._error(sid, "you are sending messages too fast; wait a moment")
+        if not await self._within(sid, Action.COLLAB_CHAT, member):
             return
         async with self.app.database.session() as session:
             line = await rooms.add_chat(
@@ -336,15 +348,13 @@ class CollabNamespace(AuthenticatedNamespace):
     async def _error(self, sid: str, message: str) -> None:
         await self.emit(events.COLLAB_ERROR, {"ok": False, "message": message}, to=sid)
 
-    def _chat_allowed(self, member: Member) -> bool:
-        now = time.monotonic()
-        sent = self._chat_times.setdefault((member.room_id, member.user_id), deque())
-        while sent and now - sent[0] > CHAT_WINDOW_SECONDS:
-            sent.popleft()
-        if len(sent) >= CHAT_BURST:
-            return False
-        sent.append(now)
-        return True
+    async def _within(self, sid: str, action: Action, member: Member) -> bool:
+        """Count one ``action``; past its limit, tell the sender and refuse it."""
+        if self.app.limits.allow(action, member.user_id, member.room_id):
+            return True
+        limit = self.app.limits.describe(action)
+        await self._error(sid, f"too fast: at most {limit} for {action.value}; wait a moment")
+        return False
 
 
 def _chat_wire(line: Any) -> dict[str, Any]:

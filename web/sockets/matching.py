@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from storage import rooms
 from storage.models import User
 from web import metrics
+from web.rate_limits import Action
 from web.sockets.base import AuthenticatedNamespace, Handler, describe_invalid
 from workflows import events
 from workflows.match_messages import Criteria, Emit, MatchStatus, Outcome
@@ -74,6 +75,9 @@ class MatchingNamespace(AuthenticatedNamespace):
         if payload.userId != user.user_id:
             await self._refuse(sid, "userId does not match the signed-in user")
             return
+        if not self.app.limits.allow(Action.MATCH_REQUEST, user.user_id):
+            await self._refuse(sid, self._too_fast())
+            return
         topics = await self.app.topics.spelled(payload.topics)
         if isinstance(topics, str):
             await self._refuse(sid, topics)
@@ -94,6 +98,9 @@ class MatchingNamespace(AuthenticatedNamespace):
 
     async def cancel(self, sid: str, *_extra: Any) -> None:
         user = await self.user(sid)
+        if not self.app.limits.allow(Action.MATCH_REQUEST, user.user_id):
+            await self.emit(events.LEFT_QUEUE, {"ok": False, "error": self._too_fast()}, to=sid)
+            return
         try:
             result = await self.app.orchestrator.cancel_match(user.user_id)
         except Exception:
@@ -122,6 +129,10 @@ class MatchingNamespace(AuthenticatedNamespace):
                 log.info(message, extra={**fields, "workflow_id": matchmaker_id})
             await self.server.emit(emit.event, emit.data, room=emit.room, namespace=emit.namespace)
 
+    def _too_fast(self) -> str:
+        limit = self.app.limits.describe(Action.MATCH_REQUEST)
+        return f"too many match requests: at most {limit}; wait a moment"
+
     async def _refuse(self, sid: str, message: str) -> None:
         await self.emit(events.JOINED_QUEUE, {"ok": False, "error": message}, to=sid)
 
@@ -138,6 +149,11 @@ class MatchingNamespace(AuthenticatedNamespace):
                         await self.emit(events.MATCHED, payload, to=sid)
                     return
                 if not (isinstance(state, MatchStatus) and state.outcome is Outcome.WAITING):
+                    return
+                # Each announcement reaches the shared matchmaker: a reconnect storm of one
+                # user's sockets must not become a storm of signals there.
+                if not self.app.limits.allow(Action.MATCH_REQUEST, user_id):
+                    log.info("re-announcement of %s skipped: over its rate limit", user_id)
                     return
                 # The request re-announces itself; the matchmaker answers with joined-queue, or
                 # with matched if the pair was made a moment ago.
