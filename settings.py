@@ -6,8 +6,11 @@ Nothing here runs at import time: entry points call :func:`get_settings`.
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
+import string
+from collections import Counter
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -28,9 +31,39 @@ PLACEHOLDER_SECRETS = frozenset(
         "your-secret",
         "your-super-secret-jwt-token-with-at-least-32-characters-long",
         "super-secret-jwt-token-with-at-least-32-characters-long",
+        # .env.example's
+        "replace-with-openssl-rand-base64-48",
+        "replace-with-openssl-rand-hex-24",
     }
 )
 MIN_SECRET_LENGTH = 32
+# 32 random bytes: `openssl rand -base64 48` gives 384 bits, `openssl rand -hex 32` 256.
+MIN_SECRET_BITS = 256
+# Below this many bits per character the text repeats itself ("aaaa…", "abab…").
+MIN_SECRET_BITS_PER_CHAR = 3.0
+
+
+def secret_bits(value: str) -> float:
+    """A generous estimate of a secret's entropy: its length times the bits of the smallest
+    alphabet its characters come from (hex, alphanumeric, base64, printable), or nothing when its
+    characters repeat themselves too much to be random."""
+    if not value:
+        return 0.0
+    counts = Counter(value)
+    spread = -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+    if spread < MIN_SECRET_BITS_PER_CHAR:
+        return 0.0
+    for alphabet in (
+        string.digits + "abcdef",
+        string.digits + "ABCDEF",
+        string.ascii_letters + string.digits,
+        string.ascii_letters + string.digits + "+/=-_",
+    ):
+        if set(value) <= set(alphabet):
+            return len(value) * math.log2(len(alphabet))
+    return len(value) * math.log2(95)
+
+
 SECRET_FILE_NAME = "jwt-secret"
 
 
@@ -143,6 +176,9 @@ class Settings(BaseSettings):
     limit_signups: str = "20/hour"
     limit_logins_per_address: str = "30/minute"
     limit_logins_per_account: str = "10/minute"
+    # A completed attempt earns its points only if its room lasted this long (and the member
+    # edited the code); a question's points go to a user once.
+    points_min_session_seconds: float = Field(default=300.0, ge=0)
     # Sockets one user may hold open on one web process, per namespace.
     max_sockets_per_user: int = Field(default=8, ge=1, le=1_000)
     # Password hashes checked at once by one web process (each holds a core for ~50 ms).
@@ -239,15 +275,25 @@ class Settings(BaseSettings):
         """The signing secret, refusing weak ones outside development."""
         value = self.jwt_secret.get_secret_value() if self.jwt_secret else ""
         if not self.development and (
-            value.strip().lower() in PLACEHOLDER_SECRETS or len(value) < MIN_SECRET_LENGTH
+            value.strip().lower() in PLACEHOLDER_SECRETS
+            or len(value) < MIN_SECRET_LENGTH
+            or secret_bits(value) < MIN_SECRET_BITS
         ):
             raise SettingsError(
-                "PEERPREP_JWT_SECRET (or SUPABASE_JWT_SECRET) must be set to a random secret of at "
-                f"least {MIN_SECRET_LENGTH} characters when PEERPREP_ENV is not development"
+                "PEERPREP_JWT_SECRET (or SUPABASE_JWT_SECRET) must be a random secret of at least "
+                f"{MIN_SECRET_BITS // 8} bytes (such as `openssl rand -base64 48`) when "
+                "PEERPREP_ENV is not development; placeholders and short or repetitive text are "
+                "refused"
             )
         if not value:
             raise SettingsError("PEERPREP_JWT_SECRET (or SUPABASE_JWT_SECRET) is not set")
         return value
+
+
+def make_private(data_dir: Path) -> None:
+    """Create the data directory readable by its owner only, or make an existing one so."""
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
 
 
 def _development_secret(data_dir: Path) -> str:
@@ -255,7 +301,7 @@ def _development_secret(data_dir: Path) -> str:
     path = data_dir / SECRET_FILE_NAME
     if path.exists():
         return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_private(data_dir)
     value = secrets.token_urlsafe(48)
     # O_EXCL: two processes starting together must agree on one secret.
     try:

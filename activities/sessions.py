@@ -5,22 +5,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from temporalio import activity
 
 from activities.notify import Notifier
 from storage import rooms
-from storage.attempts import SessionOutcome, record_session_attempts
+from storage.attempts import PointsRule, SessionOutcome, record_session_attempts
 from storage.database import Database
+from storage.docstore import DocumentReader
 from workflows.events import COLLAB_ENDED, COLLAB_NAMESPACE, collab_room
 from workflows.match_messages import Emit
 from workflows.session import FINISH_SESSION, FinishSessionInput, FinishSessionResult
 
 log = logging.getLogger(__name__)
-
-CodeReader = Callable[[str], Awaitable[str]]
 
 # The activity holds for a while before it records anything: the graceful-shutdown test stops the
 # worker in the middle of it and checks that it still finishes.
@@ -29,18 +27,21 @@ SLOW_FINISH_SECONDS = 2.0
 
 
 class SessionActivities:
-    """``read_code`` gives a room's final document text (the web tier's documents, in-process)."""
+    """``documents`` gives a room's final text and its authors (the web tier's documents,
+    in-process, or the shared store); ``points`` is the rule for awarding points."""
 
     def __init__(
         self,
         database: Database,
         notifier: Notifier,
-        read_code: CodeReader | None,
+        documents: DocumentReader | None,
+        points: PointsRule,
         failpoints: frozenset[str] = frozenset(),
     ) -> None:
         self._database = database
         self._notifier = notifier
-        self._read_code = read_code
+        self._documents = documents
+        self._points = points
         self._slow = FAILPOINT_SLOW_FINISH in failpoints
 
     @activity.defn(name=FINISH_SESSION)
@@ -50,8 +51,10 @@ class SessionActivities:
             log.warning("failpoint %s: holding the activity", FAILPOINT_SLOW_FINISH)
             await asyncio.sleep(SLOW_FINISH_SECONDS)
         code = ""
-        if self._read_code is not None:
-            code = await self._read_code(request.room_id)
+        authors: set[str] = set()
+        if self._documents is not None:
+            code = await self._documents.close(request.room_id)
+            authors = await self._documents.authors(request.room_id)
         else:
             log.warning(
                 "no document reader in this worker: %s ends without its code", request.room_id
@@ -62,6 +65,7 @@ class SessionActivities:
                 user_id=user_id,
                 partner_id=next((other for other in member_ids if other != user_id), None),
                 completed=str(user_id) in request.completed,
+                edited=str(user_id) in authors,
             )
             for user_id in member_ids
         ]
@@ -80,6 +84,7 @@ class SessionActivities:
                 started_at=datetime.fromisoformat(request.started_at),
                 ended_at=ended_at,
                 outcomes=outcomes,
+                rule=self._points,
             )
             await rooms.end_room(session, request.room_id, ended_at)
         await self._notifier.send(

@@ -70,7 +70,27 @@ class SessionOutcome:
 
     user_id: uuid.UUID
     partner_id: uuid.UUID | None
+    # The member marked the question completed.
     completed: bool
+    # The member changed the room's text.
+    edited: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PointsRule:
+    """When a completed attempt earns its question's points (see docs/limits.md).
+
+    Points need real work: the member marked the question completed, changed the room's text,
+    and the room lasted ``min_session_seconds``; and a user earns a question's points once, not
+    once per session. (A passing submission of the question's tests is the next condition.)
+    """
+
+    min_session_seconds: float = 300.0
+
+    def earns(self, outcome: SessionOutcome, started_at: datetime, ended_at: datetime) -> bool:
+        """Whether the session's work qualifies (before the once-per-question check)."""
+        lasted = (ended_at - started_at).total_seconds()
+        return outcome.completed and outcome.edited and lasted >= self.min_session_seconds
 
 
 async def record_session_attempts(
@@ -84,8 +104,10 @@ async def record_session_attempts(
     started_at: datetime,
     ended_at: datetime,
     outcomes: list[SessionOutcome],
+    rule: PointsRule,
 ) -> int:
-    """One attempt per member, and points once per member and session for a completed question.
+    """One attempt per member, and the question's points to those whose work earns them
+    (``rule``) and who have not earned this question's points before.
 
     Idempotent: an attempt already recorded for (member, session) is left as it is, and points go
     with the insert in the same transaction, so a retried activity awards nothing twice.
@@ -101,7 +123,10 @@ async def record_session_attempts(
         )
         if exists.first() is not None:
             continue
-        awarded = points if outcome.completed else 0
+        earns = rule.earns(outcome, started_at, ended_at) and not await _awarded_before(
+            session, outcome.user_id, question_id
+        )
+        awarded = points if earns else 0
         session.add(
             Attempt(
                 user_id=outcome.user_id,
@@ -117,7 +142,7 @@ async def record_session_attempts(
                 submitted_at=ended_at,
             )
         )
-        if outcome.completed:
+        if awarded:
             await session.execute(
                 update(User)
                 .where(User.id == outcome.user_id)
@@ -130,7 +155,33 @@ async def record_session_attempts(
     try:
         await session.commit()
     except IntegrityError:
-        # A concurrent attempt of the same activity got there first: theirs stands, whole.
         await session.rollback()
-        return 0
+        if await _recorded(session, room_id):
+            # A concurrent attempt of the same activity got there first: theirs stands, whole.
+            return 0
+        # Another session awarded the same question's points to a member at the same moment:
+        # the caller (a retried activity) records again, and this time awards nothing twice.
+        raise
     return recorded
+
+
+async def _awarded_before(
+    session: AsyncSession, user_id: uuid.UUID, question_id: int | None
+) -> bool:
+    if question_id is None:
+        return False
+    found = await session.execute(
+        select(Attempt.id)
+        .where(
+            Attempt.user_id == user_id,
+            Attempt.question_id == question_id,
+            Attempt.points_awarded > 0,
+        )
+        .limit(1)
+    )
+    return found.first() is not None
+
+
+async def _recorded(session: AsyncSession, room_id: str) -> bool:
+    found = await session.execute(select(Attempt.id).where(Attempt.session_id == room_id).limit(1))
+    return found.first() is not None

@@ -104,7 +104,39 @@ class DocStore(Protocol):
         ...
 
 
+# History records read at most to find who edited a room (a long session has a few thousand).
+MAX_HISTORY_READ = 1_000_000
+
+
 async def document_text(store: DocStore, room_id: str) -> str:
     """The room's text as stored now (for readers outside the web tier, such as the worker)."""
     _doc, text = load_document(await store.updates(room_id))
     return str(text)
+
+
+class DocumentReader(Protocol):
+    """What the end of a session reads of its room's document."""
+
+    async def close(self, room_id: str) -> str:
+        """The final text; the room takes no more edits where this reader can stop them."""
+        ...
+
+    async def authors(self, room_id: str) -> set[str]:
+        """The ids of the users who changed the text."""
+        ...
+
+
+class StoredDocuments:
+    """:class:`DocumentReader` straight from a store, for a worker without the web tier's
+    documents (it sees what the web processes have stored)."""
+
+    def __init__(self, store: DocStore) -> None:
+        self.store = store
+
+    async def close(self, room_id: str) -> str:
+        # The web processes refuse edits once the room's end reaches them.
+        return await document_text(self.store, room_id)
+
+    async def authors(self, room_id: str) -> set[str]:
+        records = await self.store.history(room_id, MAX_HISTORY_READ)
+        return {record.user_id for record in records}

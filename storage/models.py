@@ -27,6 +27,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     func,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -179,6 +180,15 @@ class Attempt(Base):
         # A session records at most one attempt per member, however often its activity retries.
         UniqueConstraint("user_id", "session_id", name="uq_attempts_user_session"),
         Index("ix_attempts_user_created", "user_id", "created_at"),
+        # A question's points go to a user once: two sessions ending at once cannot both award.
+        Index(
+            "uq_attempts_awarded_question",
+            "user_id",
+            "question_id",
+            unique=True,
+            sqlite_where=text("points_awarded > 0"),
+            postgresql_where=text("points_awarded > 0"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

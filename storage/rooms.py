@@ -18,6 +18,14 @@ async def get_room(session: AsyncSession, room_id: str) -> Room | None:
     return await session.get(Room, room_id)
 
 
+async def is_open(session: AsyncSession, room_id: str) -> bool:
+    """The room exists and its session has not ended."""
+    found = await session.execute(
+        select(Room.id).where(Room.id == room_id, Room.ended_at.is_(None)).limit(1)
+    )
+    return found.first() is not None
+
+
 async def create_room(
     session: AsyncSession,
     room_id: str,

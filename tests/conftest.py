@@ -266,6 +266,8 @@ LIVE_DEFAULTS: dict[str, object] = {
     "match_relax_topics_seconds": 30.0,
     "match_relax_difficulty_seconds": 60.0,
     "match_disconnect_grace_seconds": 30.0,
+    # Sessions in tests last seconds; the points rule's tests set their own minimum.
+    "points_min_session_seconds": 0.0,
 }
 
 

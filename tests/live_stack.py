@@ -17,6 +17,7 @@ from temporalio.worker import Replayer
 
 from activities.notify import Notifier
 from settings import Settings
+from storage.attempts import PointsRule
 from storage.database import Database
 from web.app import create_app, open_documents
 from web.documents import Documents
@@ -121,7 +122,8 @@ class LiveStack:
             settings.task_queue,
             database,
             Notifier(sio),
-            read_code=self.documents.text,
+            documents=self.documents,
+            points=PointsRule(settings.points_min_session_seconds),
         )
         config = uvicorn.Config(
             create_app(settings, sio, self.documents),

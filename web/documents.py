@@ -11,13 +11,14 @@ import contextlib
 import functools
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from pycrdt import Doc, Text, TextEvent, get_update
 
-from storage.docstore import DocStore, HistoryRecord, load_document
+from storage.docstore import MAX_HISTORY_READ, DocStore, HistoryRecord, load_document
 from storage.update_guard import (
     MissingEdits,
     PairClocks,
@@ -34,6 +35,8 @@ from web.text_changes import apply_delta, changes_from_delta, merge_changes
 log = logging.getLogger(__name__)
 
 HistoryListener = Callable[[str, HistoryRecord], Awaitable[None]]
+# Ended rooms remembered as closed (sockets are disconnected and refused from then on anyway).
+MAX_CLOSED_REMEMBERED = 10_000
 
 
 class InvalidUpdate(ValueError):
@@ -129,6 +132,8 @@ class Documents:
         self._loading: dict[str, asyncio.Lock] = {}
         self._listeners: list[HistoryListener] = []
         self._sweeper: asyncio.Task[None] | None = None
+        # Rooms whose session has ended, newest last: they take no more edits.
+        self._closed: OrderedDict[str, None] = OrderedDict()
         self._background: set[asyncio.Task[Any]] = set()
 
     def on_history(self, listener: HistoryListener) -> None:
@@ -181,6 +186,33 @@ class Documents:
     async def history(self, room_id: str, limit: int) -> list[HistoryRecord]:
         return await self.store.history(room_id, limit)
 
+    async def close(self, room_id: str) -> str:
+        """End the room's editing and return its final text (its session has ended).
+
+        Every update after this is refused; one that was being applied finishes first.
+        """
+        self._closed[room_id] = None
+        self._closed.move_to_end(room_id)
+        while len(self._closed) > MAX_CLOSED_REMEMBERED:
+            self._closed.popitem(last=False)
+        room = await self._room(room_id)
+        async with room.lock:
+            await self._catch_up(room)
+            for user_id in list(room.bursts):
+                await self._close_burst(room, user_id)
+            return str(room.text)
+
+    def _refuse_if_closed(self, room_id: str) -> None:
+        if room_id in self._closed:
+            raise InvalidUpdate("this session has ended; the room takes no more edits")
+
+    async def authors(self, room_id: str) -> set[str]:
+        """Who changed the room's text: in its stored history, or in a burst still open here."""
+        records = await self.store.history(room_id, MAX_HISTORY_READ)
+        room = self._rooms.get(room_id)
+        open_bursts = set(room.bursts) if room is not None else set()
+        return {record.user_id for record in records} | open_bursts
+
     # Writing ---------------------------------------------------------------------------------
 
     async def apply(
@@ -203,8 +235,10 @@ class Documents:
         data = bytes(update)
         if len(data) > self.limits.max_bytes:
             raise InvalidUpdate(f"an update may be at most {self.limits.max_bytes} bytes")
+        self._refuse_if_closed(room_id)
         room = await self._room(room_id)
         async with room.lock:
+            self._refuse_if_closed(room_id)
             refusal = admit() if admit is not None else None
             if refusal is not None:
                 raise InvalidUpdate(refusal)
@@ -283,10 +317,12 @@ class Documents:
 
         Nothing is lost: the revert is itself an update in the history and can be reverted.
         """
+        self._refuse_if_closed(room_id)
         _past, past_text = load_document(await self.store.updates(room_id, until_ms=timestamp_ms))
         target = str(past_text)
         room = await self._room(room_id)
         async with room.lock:
+            self._refuse_if_closed(room_id)
             await self._catch_up(room)
             before = self._content(room)
             if before == target:

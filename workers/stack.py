@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import gc
 import logging
 import signal
@@ -24,8 +23,9 @@ from temporalio.worker import Worker
 from activities.notify import Notifier
 from settings import Settings
 from storage import migrate
+from storage.attempts import PointsRule
 from storage.database import Database
-from storage.docstore import document_text
+from storage.docstore import StoredDocuments
 from storage.question_bank import seed
 from storage.sql_docstore import SqlDocStore
 from web.app import create_app, open_documents
@@ -217,7 +217,8 @@ async def run_up(settings: Settings) -> None:
             database,
             Notifier(sio),
             settings.failpoints,
-            read_code=documents.text,
+            documents=documents,
+            points=PointsRule(settings.points_min_session_seconds),
             shutdown_grace_seconds=settings.worker_shutdown_grace_seconds,
         )
         web = _web_server(settings, sio, documents)
@@ -278,7 +279,8 @@ async def run_worker(settings: Settings) -> None:
             database,
             notifier,
             settings.failpoints,
-            read_code=None if store is None else functools.partial(document_text, store),
+            documents=None if store is None else StoredDocuments(store),
+            points=PointsRule(settings.points_min_session_seconds),
             shutdown_grace_seconds=settings.worker_shutdown_grace_seconds,
         )
         try:

@@ -11,8 +11,10 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.notify import Notifier, NotifyActivities
 from activities.pairs import PairActivities
 from activities.probe import ProbeActivities
-from activities.sessions import CodeReader, SessionActivities
+from activities.sessions import SessionActivities
+from storage.attempts import PointsRule
 from storage.database import Database
+from storage.docstore import DocumentReader
 from workers.telemetry import ActivityFailures
 from workflows.matching import MatchRequestWorkflow
 from workflows.matchmaker import MatchmakerWorkflow
@@ -28,13 +30,14 @@ def build_worker(
     database: Database,
     notifier: Notifier,
     failpoints: frozenset[str] = frozenset(),
-    read_code: CodeReader | None = None,
+    documents: DocumentReader | None = None,
+    points: PointsRule | None = None,
     shutdown_grace_seconds: float = 5.0,
 ) -> Worker:
     probe = ProbeActivities(database)
     notify = NotifyActivities(notifier)
     pairs = PairActivities(database, notifier, failpoints)
-    sessions = SessionActivities(database, notifier, read_code, failpoints)
+    sessions = SessionActivities(database, notifier, documents, points or PointsRule(), failpoints)
     return Worker(
         client,
         task_queue=task_queue,

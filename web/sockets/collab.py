@@ -26,6 +26,7 @@ MAX_AWARENESS_BYTES = 64 * 1024
 MAX_CHAT_CHARS = 2000
 HISTORY_DEFAULT = 50
 HISTORY_MAX = 200
+ENDED = "this session has ended; the room takes no more changes"
 
 
 Payload = TypeVar("Payload", bound=BaseModel)
@@ -250,6 +251,9 @@ class CollabNamespace(AuthenticatedNamespace):
         if not await self._within(sid, Action.COLLAB_LANGUAGE, member):
             return
         async with self.app.database.session() as session:
+            if not await rooms.is_open(session, member.room_id):
+                await self._error(sid, ENDED)
+                return
             await rooms.set_language(session, member.room_id, payload.language)
         await self.emit(
             events.COLLAB_LANGUAGE,
@@ -271,7 +275,13 @@ class CollabNamespace(AuthenticatedNamespace):
         payload = await self._parse(sid, RevertPayload, data)
         if member is None or payload is None:
             return
-        state = await self.app.documents.revert(member.room_id, member.user_id, payload.timestamp)
+        try:
+            state = await self.app.documents.revert(
+                member.room_id, member.user_id, payload.timestamp
+            )
+        except InvalidUpdate as refused:
+            await self._error(sid, str(refused))
+            return
         room = events.collab_room(member.room_id)
         await self.emit(events.COLLAB_STATE, state, room=room)
         records = await self.app.documents.history(member.room_id, HISTORY_DEFAULT)
@@ -285,6 +295,9 @@ class CollabNamespace(AuthenticatedNamespace):
         if not await self._within(sid, Action.COLLAB_CHAT, member):
             return
         async with self.app.database.session() as session:
+            if not await rooms.is_open(session, member.room_id):
+                await self._error(sid, ENDED)
+                return
             line = await rooms.add_chat(
                 session, member.room_id, uuid.UUID(member.user_id), payload.text
             )

@@ -1,0 +1,146 @@
+"""Points and the ranking cannot be farmed: a question's points need real work (an edit of the
+code, a room that lasted, the question marked completed) and go to a user once, not once per
+session, also when two sessions end at the same moment."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from storage import attempts, users
+from storage.attempts import PointsRule, SessionOutcome
+from storage.database import Database
+from tests.conftest import Accounts
+from tests.live_stack import LiveStack
+from tests.socket_peer import SocketPeer
+from tests.web.test_collab import _attempts, _profile, join, matched_room, settled
+
+Peers = Callable[[str, str], SocketPeer]
+QUESTION = {"id": 1, "title": "Two Sum", "difficulty": "Easy", "topics": ["Arrays"]}
+
+
+async def _finish(stack: LiveStack, room: str) -> dict[str, Any]:
+    assert stack.client is not None
+    result: dict[str, Any] = await asyncio.wait_for(
+        stack.call(stack.client.get_workflow_handle(f"session-{room}").result()), 30
+    )
+    return result
+
+
+async def _complete_and_leave(one: Any, two: Any) -> None:
+    for editor in (one, two):
+        await editor.peer.emit("collab:complete")
+        await editor.peer.wait_for("collab:completed")
+    await one.peer.emit("collab:leave")
+    await two.peer.wait_for("collab:left")
+    await two.peer.emit("collab:leave")
+
+
+async def test_completing_at_once_without_writing_code_earns_nothing(
+    live_stack: Callable[..., LiveStack], peers: Peers, accounts: Accounts, http: httpx.AsyncClient
+) -> None:
+    stack = live_stack(points_min_session_seconds=300)
+    room, farmer, throwaway = await matched_room(stack, peers, accounts)
+    one, two = await join(stack, peers, farmer, room), await join(stack, peers, throwaway, room)
+    await _complete_and_leave(one, two)
+    assert (await _finish(stack, room))["reason"] == "left"
+    for account in (farmer, throwaway):
+        recorded = await _attempts(http, account)
+        assert [(a["status"], a["points_awarded"]) for a in recorded] == [("completed", 0)]
+        profile = await _profile(http, account)
+        assert (profile["total_points"], profile["questions_completed"]) == (0, 0)
+
+
+async def test_points_go_to_the_member_who_wrote_code_in_a_room_that_lasted(
+    live_stack: Callable[..., LiveStack], peers: Peers, accounts: Accounts, http: httpx.AsyncClient
+) -> None:
+    stack = live_stack(points_min_session_seconds=2)
+    room, writer, watcher = await matched_room(stack, peers, accounts)
+    one, two = await join(stack, peers, writer, room), await join(stack, peers, watcher, room)
+    await one.type(0, "def solve(): return 42")
+    await settled(two, "def solve(): return 42")
+    await asyncio.sleep(2.2)  # the rule's minimum room time, which this test is about
+    await _complete_and_leave(one, two)
+    await _finish(stack, room)
+    earned = {
+        account.username: [a["points_awarded"] for a in await _attempts(http, account)]
+        for account in (writer, watcher)
+    }
+    assert earned[watcher.username] == [0]
+    assert earned[writer.username][0] > 0
+    assert (await _profile(http, writer))["questions_completed"] == 1
+
+
+async def _user(database: Database) -> uuid.UUID:
+    tag = uuid.uuid4().hex[:12]
+    async with database.session() as session:
+        user = await users.create_user(
+            session, email=f"farm-{tag}@example.com", username=f"farm_{tag}", password_hash=None
+        )
+        return user.id
+
+
+async def _record(database: Database, user: uuid.UUID, room: str) -> int:
+    started = datetime.now(UTC) - timedelta(minutes=10)
+    async with database.session() as session:
+        return await attempts.record_session_attempts(
+            session,
+            room_id=room,
+            question_id=1,
+            question=QUESTION,
+            language="python",
+            code="x",
+            started_at=started,
+            ended_at=started + timedelta(minutes=9),
+            outcomes=[SessionOutcome(user, None, completed=True, edited=True)],
+            rule=PointsRule(min_session_seconds=60),
+        )
+
+
+async def _points(database: Database, user: uuid.UUID) -> tuple[int, int]:
+    async with database.session() as session:
+        found = await users.get_user(session, user)
+        assert found is not None
+        return found.total_points, found.questions_completed
+
+
+async def test_a_question_earns_its_points_once_per_user_across_sessions(
+    database: Database,
+) -> None:
+    user = await _user(database)
+    assert await _record(database, user, f"room-{uuid.uuid4().hex}") == 1
+    assert await _record(database, user, f"room-{uuid.uuid4().hex}") == 1
+    assert await _points(database, user) == (1, 1)
+
+
+async def test_two_sessions_ending_at_once_award_a_question_once(database: Database) -> None:
+    user = await _user(database)
+    rooms = [f"room-{uuid.uuid4().hex}" for _ in range(2)]
+    results = await asyncio.gather(
+        *(_record(database, user, room) for room in rooms), return_exceptions=True
+    )
+    # The loser of the race raises (its activity retries and then records without points).
+    retried = [
+        await _record(database, user, room)
+        for room, result in zip(rooms, results, strict=True)
+        if isinstance(result, BaseException)
+    ]
+    assert all(count == 1 for count in retried)
+    assert await _points(database, user) == (1, 1)
+
+
+@pytest.mark.parametrize("edited", [False, True])
+def test_the_rule_needs_completion_an_edit_and_time(edited: bool) -> None:
+    rule = PointsRule(min_session_seconds=300)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    outcome = SessionOutcome(uuid.uuid4(), None, completed=True, edited=edited)
+    assert rule.earns(outcome, start, start + timedelta(seconds=301)) is edited
+    assert rule.earns(outcome, start, start + timedelta(seconds=299)) is False
+    lazy = SessionOutcome(uuid.uuid4(), None, completed=False, edited=True)
+    assert rule.earns(lazy, start, start + timedelta(hours=1)) is False
