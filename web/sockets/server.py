@@ -10,15 +10,40 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from typing import Any
 
 import socketio
 
 from settings import Settings
 from web import metrics
+from workflows.events import COLLAB_ENDED
+
+log = logging.getLogger(__name__)
 
 # Yjs updates travel as binary attachments; the collaboration slice enforces its own cap.
 MAX_MESSAGE_BYTES = 2 * 1024 * 1024
+# Our events carry one binary value at most (a Yjs or awareness update).
+MAX_ATTACHMENTS = 1
+
+
+class RefusedPacket(ValueError):
+    """A packet this server does not take (it is dropped, and the socket goes on)."""
+
+
+class BoundedPacket(socketio.packet.Packet):  # type: ignore[misc]
+    """A Socket.IO packet that announces at most :data:`MAX_ATTACHMENTS` binary attachments.
+
+    python-socketio keeps a binary event's attachments in memory until as many as it announced
+    (up to ten digits) have arrived: one socket could buffer without bound. A packet announcing
+    more is refused when it is decoded (the server drops it and the attachments that follow).
+    """
+
+    def decode(self, encoded_packet: Any) -> int:
+        count: int = super().decode(encoded_packet) or 0
+        if count > MAX_ATTACHMENTS:
+            raise RefusedPacket(f"a packet may carry at most {MAX_ATTACHMENTS} binary attachment")
+        return count
 
 
 class InstrumentedServer(socketio.AsyncServer):  # type: ignore[misc]
@@ -47,6 +72,19 @@ class InstrumentedServer(socketio.AsyncServer):  # type: ignore[misc]
             callback=callback,
             ignore_queue=ignore_queue,
         )
+        if event == COLLAB_ENDED and isinstance(room, str):
+            await close_room(self, namespace or "/", room)
+
+    async def _handle_eio_message(self, eio_sid: str, data: Any) -> None:
+        # Dropped here, quietly: python-engineio would log each with its traceback, and the
+        # traceback keeps the frame's bytes alive for as long as the log record lives.
+        if isinstance(data, bytes) and eio_sid not in self._binary_packet:
+            log.info("dropped a binary frame that no packet announced")
+            return
+        try:
+            await super()._handle_eio_message(eio_sid, data)
+        except RefusedPacket as refused:
+            log.warning("dropped a packet: %s", refused)
 
     async def shutdown(self) -> None:
         await super().shutdown()
@@ -65,6 +103,8 @@ class InstrumentedRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc
                 event, room if isinstance(room, str) else None, message.get("namespace")
             )
         await super()._handle_emit(message)
+        if event == COLLAB_ENDED and isinstance(room, str):
+            await close_room(self.server, message.get("namespace") or "/", room)
 
     async def close(self) -> None:
         """Stop listening and close the Redis connection (python-socketio leaves both open)."""
@@ -78,6 +118,12 @@ class InstrumentedRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc
                 await connection.aclose()
 
 
+async def close_room(server: socketio.AsyncServer, namespace: str, room: str) -> None:
+    """Disconnect this process's sockets in a room whose session has ended (they were told)."""
+    for sid, _eio_sid in list(server.manager.get_participants(namespace, room)):
+        await server.disconnect(sid, namespace=namespace)
+
+
 def create_socket_server(settings: Settings) -> socketio.AsyncServer:
     manager = (
         InstrumentedRedisManager(settings.redis_url, channel=settings.redis_channel)
@@ -89,6 +135,7 @@ def create_socket_server(settings: Settings) -> socketio.AsyncServer:
         client_manager=manager,
         cors_allowed_origins=settings.allowed_origins,
         max_http_buffer_size=MAX_MESSAGE_BYTES,
+        serializer=BoundedPacket,
         # One client's events are handled in the order sent (its edits, its chat lines); clients
         # are still served concurrently.
         async_handlers=False,
