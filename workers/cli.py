@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 
-from settings import Settings, SettingsError, get_settings
+from settings import Settings, SettingsError, get_settings, make_private
 from storage import migrate as migrations
 from storage import users
 from storage.database import Database
@@ -62,11 +63,15 @@ TemporalUiPort = Annotated[
 
 
 def _settings(**overrides: Any) -> Settings:
+    # Whatever a PeerPrep process creates (the SQLite file, LevelDB's files, Temporal's state,
+    # the dev secret) is its owner's alone.
+    os.umask(0o077)
     try:
         settings = get_settings(**overrides)
     except SettingsError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
+    make_private(settings.data_dir)
     configure_logging(settings.log_level, settings.log_format)
     return settings
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -43,7 +45,16 @@ def test_supabase_secret_is_honoured(monkeypatch: pytest.MonkeyPatch, tmp_path: 
 
 
 @pytest.mark.parametrize(
-    "secret", [None, "changeme", "super-secret-jwt-token-with-at-least-32-characters-long", "short"]
+    "secret",
+    [
+        None,
+        "changeme",
+        "super-secret-jwt-token-with-at-least-32-characters-long",
+        "short",
+        "replace-with-openssl-rand-base64-48",
+        "a" * 64,
+        "0123456789abcdef0123456789abcdef",
+    ],
 )
 def test_production_refuses_a_missing_or_placeholder_secret(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, secret: str | None
@@ -68,3 +79,13 @@ def test_cors_origins_read_as_a_comma_separated_list(
     monkeypatch.setenv("PEERPREP_CORS_ORIGINS", "http://a.example, http://b.example")
     settings = get_settings(data_dir=tmp_path)
     assert settings.cors_origins == ["http://a.example", "http://b.example"]
+
+
+@pytest.mark.parametrize("make", [lambda: secrets.token_hex(32), lambda: secrets.token_urlsafe(48)])
+def test_production_accepts_a_random_secret_of_32_bytes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, make: Callable[[], str]
+) -> None:
+    value = make()
+    monkeypatch.setenv("PEERPREP_ENV", "production")
+    monkeypatch.setenv("PEERPREP_JWT_SECRET", value)
+    assert get_settings(data_dir=tmp_path).require_jwt_secret() == value
