@@ -118,6 +118,35 @@ class InstrumentedRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc
                 await connection.aclose()
 
 
+class SameOriginOr:
+    """Socket.IO's origin check in production: the configured origins, and the page's own.
+
+    An empty list would switch python-engineio's check off altogether (any site could open
+    sockets with a user's token); ``None`` would allow only the same origin.
+    """
+
+    def __init__(self, configured: list[str]) -> None:
+        self.configured = frozenset(configured)
+
+    def __call__(self, origin: str | None, environ: dict[str, Any]) -> bool:
+        if origin is None or origin in self.configured:
+            return True
+        host = environ.get("HTTP_X_FORWARDED_HOST") or environ.get("HTTP_HOST")
+        scheme = environ.get("HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme", "http")
+        if not host:
+            return False
+        own = f"{scheme.split(',')[0].strip()}://{host.split(',')[0].strip()}"
+        return origin == own
+
+
+def socket_origins(settings: Settings) -> str | SameOriginOr:
+    """Any origin in development; the configured ones and the same origin otherwise."""
+    allowed = settings.allowed_origins
+    if allowed == "*":
+        return "*"
+    return SameOriginOr(list(allowed))
+
+
 async def close_room(server: socketio.AsyncServer, namespace: str, room: str) -> None:
     """Disconnect this process's sockets in a room whose session has ended (they were told)."""
     for sid, _eio_sid in list(server.manager.get_participants(namespace, room)):
@@ -133,7 +162,7 @@ def create_socket_server(settings: Settings) -> socketio.AsyncServer:
     return InstrumentedServer(
         async_mode="asgi",
         client_manager=manager,
-        cors_allowed_origins=settings.allowed_origins,
+        cors_allowed_origins=socket_origins(settings),
         max_http_buffer_size=MAX_MESSAGE_BYTES,
         serializer=BoundedPacket,
         # One client's events are handled in the order sent (its edits, its chat lines); clients
