@@ -118,6 +118,10 @@ class Settings(BaseSettings):
     )
     jwt_audience: str = "authenticated"
     jwt_issuer: str | None = None
+    # Bearer token of operators for /metrics and /health/deep (admins' own tokens work too).
+    operator_token: SecretStr | None = None
+    # How often the web tier checks its dependencies for /health.
+    health_check_seconds: float = Field(default=5.0, gt=0, le=300)
     jwt_ttl_seconds: int = Field(default=12 * 3600, ge=60, le=30 * 24 * 3600)
 
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)

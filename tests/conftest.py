@@ -120,7 +120,10 @@ async def database(database_url: str) -> AsyncIterator[Database]:
 
 # Every test signs up from 127.0.0.1: the per-address limits would stop the suite. The tests of
 # the limits themselves set theirs.
+TEST_OPERATOR_TOKEN = "operator-" + "o" * 40
+OPERATOR = {"Authorization": f"Bearer {TEST_OPERATOR_TOKEN}"}
 GENEROUS_LIMITS: dict[str, object] = {
+    "operator_token": TEST_OPERATOR_TOKEN,
     "limit_signups": "100000/hour",
     "limit_logins_per_address": "100000/minute",
     "limit_attempt_reports": "100000/day",

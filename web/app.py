@@ -141,7 +141,10 @@ def create_app(
         app.state.peerprep = state
         state_holder.append(state)
         background = [
-            asyncio.create_task(_keep_matchmaker_running(orchestrator, settings.temporal_namespace))
+            asyncio.create_task(
+                _keep_matchmaker_running(orchestrator, settings.temporal_namespace)
+            ),
+            asyncio.create_task(health.keep_checking(state)),
         ]
         if settings.session_presence_lease_seconds > 0:
             background.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -52,3 +53,24 @@ async def get_admin(user: CurrentUser) -> User:
 
 
 AdminUser = Annotated[User, Depends(get_admin)]
+
+
+async def get_operator(
+    state: State,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """An operator: the configured operator token, or an administrator's own token."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise AuthError("this route needs the operator token or an administrator's token")
+    expected = state.settings.operator_token
+    if expected is not None and hmac.compare_digest(
+        credentials.credentials.encode(), expected.get_secret_value().encode()
+    ):
+        return
+    async with state.database.session() as session:
+        user = await authenticate(session, state.tokens, credentials.credentials)
+    if not user.is_admin:
+        raise HTTPException(403, "this route needs the operator token or an administrator")
+
+
+Operator = Depends(get_operator)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from settings import Settings
 from storage.database import Database
@@ -23,3 +24,5 @@ class AppState:
     documents: Documents
     topics: KnownTopics
     limits: RateLimits
+    # The last report of the background health checks (web.http.health.HealthReport).
+    health: Any = None

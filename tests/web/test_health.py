@@ -11,15 +11,22 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError
 
 from storage.database import Database
-from tests.conftest import ThreadedServer, make_settings
+from tests.conftest import OPERATOR, Accounts, ThreadedServer, make_settings
 from tests.waiting import eventually
 from web.app import create_app
 from workers.temporal_server import DevServer, free_port
 
 
+async def _reported(client: httpx.AsyncClient, status: int) -> httpx.Response:
+    """``/health`` once its background checks report ``status``."""
+    response: httpx.Response = await eventually(
+        lambda: client.get("/health"), lambda seen: seen.status_code == status, f"/health {status}"
+    )
+    return response
+
+
 async def test_health_is_ok_when_database_and_temporal_answer(http: httpx.AsyncClient) -> None:
-    response = await http.get("/health")
-    assert response.status_code == 200
+    response = await _reported(http, 200)
     body = response.json()
     assert body["status"] == "ok"
     assert body["dependencies"]["database"]["status"] == "ok"
@@ -51,7 +58,9 @@ async def test_health_starts_a_terminated_matchmaker_again(
             )
             first_run = (await matchmaker.describe()).run_id
             await matchmaker.terminate("an operator's mistake")
-            response = await http.get("/health")
+            refused = await http.get("/health/deep")
+            response = await http.get("/health/deep", headers=OPERATOR)
+    assert refused.status_code == 401
     assert response.status_code == 200
     assert response.json()["dependencies"]["matchmaker"]["status"] == "ok"
     described = await matchmaker.describe()
@@ -65,9 +74,8 @@ async def test_health_is_503_when_temporal_is_down(database: Database, tmp_path:
     port = free_port()
     with ThreadedServer(create_app(settings), port):
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            response = await client.get("/health")
+            response = await _reported(client, 503)
             questions = await client.get("/questions")
-    assert response.status_code == 503
     body = response.json()
     assert body["status"] == "degraded"
     assert body["dependencies"]["temporal"]["status"] == "down"
@@ -86,7 +94,13 @@ async def test_health_is_503_when_the_database_is_down(
     port = free_port()
     with ThreadedServer(create_app(settings), port):
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            response = await client.get("/health")
+            response = await eventually(
+                lambda: client.get("/health"),
+                lambda seen: (
+                    seen.json()["dependencies"].get("database", {}).get("status") == "down"
+                ),
+                "the database reported down",
+            )
     assert response.status_code == 503
     assert response.json()["dependencies"]["database"]["status"] == "down"
     assert response.json()["dependencies"]["temporal"]["status"] == "ok"
@@ -107,3 +121,19 @@ async def test_unknown_route_is_a_json_404(http: httpx.AsyncClient) -> None:
     response = await http.get("/no-such-route")
     assert response.status_code == 404
     assert response.json()["message"]
+
+
+async def test_metrics_and_the_deep_health_check_are_for_operators_only(
+    http: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    student = await accounts.signup()
+    admin = await accounts.signup(admin=True)
+    for path in ("/metrics", "/health/deep"):
+        assert (await http.get(path)).status_code == 401
+        assert (await http.get(path, headers=student.headers)).status_code == 403
+        wrong = {"Authorization": "Bearer not-the-operator-token"}
+        assert (await http.get(path, headers=wrong)).status_code == 401
+        assert (await http.get(path, headers=OPERATOR)).status_code in (200, 503)
+        assert (await http.get(path, headers=admin.headers)).status_code in (200, 503)
+    # The public check stays open and cheap: it answers from the last background report.
+    assert (await http.get("/health")).status_code in (200, 503)

@@ -23,7 +23,14 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from storage.database import Database
 from tests import waiting
-from tests.conftest import Accounts, RunningApp, ThreadedServer, make_settings, unavailable
+from tests.conftest import (
+    OPERATOR,
+    Accounts,
+    RunningApp,
+    ThreadedServer,
+    make_settings,
+    unavailable,
+)
 from tests.live_stack import LiveStack
 from tests.socket_peer import SocketPeer
 from tests.up_process import PEERPREP, environment, eventually
@@ -75,7 +82,7 @@ class Scrape:
 
 async def scrape(base_url: str) -> Scrape:
     async with httpx.AsyncClient(base_url=base_url, timeout=10) as client:
-        response = await client.get("/metrics")
+        response = await client.get("/metrics", headers=OPERATOR)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/plain")
     return Scrape(response.text)
@@ -126,7 +133,7 @@ def json_logs() -> Iterator[CapturedLogs]:
 # /metrics itself -------------------------------------------------------------------------------
 
 
-async def test_metrics_are_public_prometheus_text_naming_every_peerprep_metric(
+async def test_metrics_are_prometheus_text_naming_every_peerprep_metric(
     app_server: RunningApp,
 ) -> None:
     reading = await scrape(app_server.base_url)
@@ -140,7 +147,8 @@ async def test_metrics_are_public_prometheus_text_naming_every_peerprep_metric(
 async def test_an_openmetrics_scraper_gets_openmetrics(app_server: RunningApp) -> None:
     async with httpx.AsyncClient(base_url=app_server.base_url, timeout=10) as client:
         response = await client.get(
-            "/metrics", headers={"Accept": "application/openmetrics-text; version=1.0.0"}
+            "/metrics",
+            headers={"Accept": "application/openmetrics-text; version=1.0.0", **OPERATOR},
         )
     assert response.headers["content-type"].startswith("application/openmetrics-text")
     assert response.text.rstrip().endswith("# EOF")

@@ -1,7 +1,10 @@
 """``/health``: each dependency's status; 503 when any is down (for load balancers and compose).
 
-The matchmaker counts as one: without it nobody is paired. A missing one is started again by
-the check itself, so it is reported down only when that fails too.
+The checks run in the background every ``health_check_seconds``, and ``/health`` answers with
+their last report: a request costs nothing and reaches neither Temporal nor the database.
+``/health/deep`` (operators only) runs them at once. The matchmaker counts as a dependency:
+without it nobody is paired. A missing one is started again by the check itself, so it is
+reported down only when that fails too.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from sqlalchemy import text
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
-from web.deps import State
+from web.deps import Operator, State
+from web.state import AppState
 
 router = APIRouter(tags=["health"])
 log = logging.getLogger(__name__)
@@ -38,7 +42,7 @@ class HealthReport(BaseModel):
     dependencies: dict[str, DependencyStatus]
 
 
-async def _database_ok(state: State) -> bool:
+async def _database_ok(state: AppState) -> bool:
     try:
         async with state.database.session() as session:
             await asyncio.wait_for(session.execute(text("SELECT 1")), CHECK_TIMEOUT_SECONDS)
@@ -47,7 +51,7 @@ async def _database_ok(state: State) -> bool:
         return False
 
 
-async def _matchmaker_running(state: State) -> bool:
+async def _matchmaker_running(state: AppState) -> bool:
     """Whether the matchmaker runs. One that does not (terminated by an operator, say) is started
     again here, as at boot, rather than at the next student's join."""
     orchestrator = state.orchestrator
@@ -77,12 +81,8 @@ async def _timed(check: Awaitable[bool]) -> DependencyStatus:
     )
 
 
-@router.get(
-    "/health",
-    response_model=HealthReport,
-    responses={503: {"model": HealthReport, "description": "a dependency is down"}},
-)
-async def health(state: State) -> JSONResponse:
+async def check_now(state: AppState) -> HealthReport:
+    """Every dependency's status, asked now."""
     database, temporal = await asyncio.gather(
         _timed(_database_ok(state)),
         _timed(state.orchestrator.healthy(CHECK_TIMEOUT_SECONDS)),
@@ -94,8 +94,46 @@ async def health(state: State) -> JSONResponse:
         else DependencyStatus(status="down", latency_ms=0.0)
     )
     dependencies = {"database": database, "temporal": temporal, "matchmaker": matchmaker}
-    report = HealthReport(
+    return HealthReport(
         status="ok" if all(dep.status == "ok" for dep in dependencies.values()) else "degraded",
         dependencies=dependencies,
     )
+
+
+async def keep_checking(state: AppState) -> None:
+    """The background checks behind ``/health``, from the start until the process stops."""
+    interval = state.settings.health_check_seconds
+    while True:
+        state.health = await check_now(state)
+        # Soon again while something is down (or still starting): recovery shows at once.
+        await asyncio.sleep(interval if state.health.status == "ok" else min(interval, 0.5))
+
+
+def _answer(report: HealthReport) -> JSONResponse:
     return JSONResponse(report.model_dump(), status_code=200 if report.status == "ok" else 503)
+
+
+STARTING = HealthReport(status="degraded", dependencies={})
+
+
+@router.get(
+    "/health",
+    response_model=HealthReport,
+    responses={503: {"model": HealthReport, "description": "a dependency is down"}},
+)
+async def health(state: State) -> JSONResponse:
+    """The last background report (503 with no dependencies before the first one)."""
+    report = state.health
+    return _answer(report if isinstance(report, HealthReport) else STARTING)
+
+
+@router.get(
+    "/health/deep",
+    response_model=HealthReport,
+    responses={503: {"model": HealthReport, "description": "a dependency is down"}},
+    dependencies=[Operator],
+)
+async def deep_health(state: State) -> JSONResponse:
+    """Every check, run now (operators only)."""
+    state.health = await check_now(state)
+    return _answer(state.health)

@@ -1,9 +1,9 @@
 """``/metrics``: everything this process measures, in the Prometheus text format.
 
-Public, like ``/health``: it names no user and no secret, but it does show load and error rates,
-so a deployment lets only its Prometheus reach it (a proxy rule that refuses ``/metrics`` from
-outside). In ``peerprep up`` the worker shares the process, so its metrics, and the Temporal
-SDK's, are here too.
+For operators only (``PEERPREP_OPERATOR_TOKEN`` as a bearer token, or an administrator's token):
+it shows load and error rates. In ``peerprep up`` the worker shares the process, so its metrics,
+and the Temporal SDK's, are here too. A scrape reads the matchmaker's queue at most every
+``web.metrics.QUEUE_CACHE_SECONDS``, however often it is scraped.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from prometheus_client.exposition import choose_encoder
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from web import metrics
-from web.deps import State
+from web.deps import Operator, State
 
 router = APIRouter(tags=["metrics"])
 
@@ -23,7 +23,8 @@ router = APIRouter(tags=["metrics"])
     "/metrics",
     response_class=Response,
     responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}},
-    summary="Prometheus metrics (unauthenticated: restrict at the proxy)",
+    summary="Prometheus metrics (operators only)",
+    dependencies=[Operator],
 )
 async def scrape(request: Request, state: State) -> Response:
     await metrics.refresh(state.orchestrator, state.documents)
