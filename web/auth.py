@@ -38,6 +38,9 @@ class AuthError(Exception):
 class Identity:
     user_id: uuid.UUID
     email: str | None
+    # When the verifier stops accepting the token (its ``exp`` and the leeway for clock skew),
+    # in seconds since the epoch.
+    expires_at: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,13 +130,26 @@ class TokenService:
         except ValueError:
             raise AuthError("access token subject is not a user id") from None
         email = claims.get("email")
-        return Identity(user_id, email if isinstance(email, str) and email else None)
+        return Identity(
+            user_id,
+            email if isinstance(email, str) and email else None,
+            float(claims["exp"]) + LEEWAY_SECONDS,
+        )
 
 
 async def authenticate(session: AsyncSession, tokens: TokenService, token: str | None) -> User:
     """The user behind ``token``, provisioning the profile of a first-seen external user."""
+    user, _expires_at = await authenticate_until(session, tokens, token)
+    return user
+
+
+async def authenticate_until(
+    session: AsyncSession, tokens: TokenService, token: str | None
+) -> tuple[User, float]:
+    """:func:`authenticate`, and when the token expires: a socket's authority ends then."""
     identity = tokens.verify(token)
-    return await users.ensure_external_user(session, identity.user_id, identity.email)
+    user = await users.ensure_external_user(session, identity.user_id, identity.email)
+    return user, identity.expires_at
 
 
 class Passwords:

@@ -3,7 +3,9 @@ handlers that can never take the process down."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +15,7 @@ from pydantic import ValidationError
 
 from storage.models import User
 from web import metrics
-from web.auth import AuthError, authenticate
+from web.auth import AuthError, authenticate_until
 from web.logs import log_context
 from web.state import AppState
 
@@ -36,6 +38,11 @@ class SocketUser:
     user_id: str
     username: str
     is_admin: bool
+    # The socket's authority ends with its token (seconds since the epoch).
+    expires_at: float = float("inf")
+
+
+EXPIRED = "your sign-in has expired; sign in again"
 
 
 class AuthenticatedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
@@ -49,6 +56,8 @@ class AuthenticatedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self._handlers: dict[str, Handler] | None = None
         # user id -> the sockets this process holds for them on this namespace
         self._sockets_of: dict[str, set[str]] = {}
+        # sid -> the timer that disconnects it when its token expires
+        self._expiries: dict[str, asyncio.TimerHandle] = {}
 
     @property
     def app(self) -> AppState:
@@ -67,6 +76,9 @@ class AuthenticatedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             user_id=getattr(known, "user_id", None), room_id=getattr(known, "room_id", None)
         ):
             if event == "disconnect":
+                expiry = self._expiries.pop(sid, None)
+                if expiry is not None:
+                    expiry.cancel()
                 if getattr(known, "user_id", None) is not None:
                     self._release_socket(known.user_id, sid)
                     self.counted_out()
@@ -74,6 +86,10 @@ class AuthenticatedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             if self._handlers is None:
                 # Built once: a keystroke's event should not build the table again.
                 self._handlers = self.handlers()
+            if getattr(known, "expires_at", float("inf")) <= time.time():
+                await self.emit(self.error_event, {"ok": False, "message": EXPIRED}, to=sid)
+                await self.disconnect(sid)
+                return None
             handler = self._handlers.get(event)
             if handler is None:
                 await self.emit(
@@ -81,6 +97,19 @@ class AuthenticatedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 )
                 return None
             return await self._guarded(event, handler, *args)
+
+    def expire_at(self, sid: str, expires_at: float) -> None:
+        """Tell the socket and disconnect it when its token expires."""
+        delay = max(expires_at - time.time(), 0.0)
+        loop = asyncio.get_running_loop()
+        self._expiries[sid] = loop.call_later(
+            delay, lambda: self.server.start_background_task(self._expire, sid)
+        )
+
+    async def _expire(self, sid: str) -> None:
+        self._expiries.pop(sid, None)
+        await self.emit(self.error_event, {"ok": False, "message": EXPIRED}, to=sid)
+        await self.disconnect(sid)
 
     def hold_socket(self, user_id: str, sid: str) -> bool:
         """Count ``sid`` as one of the user's sockets, unless they hold as many as allowed."""
@@ -124,13 +153,16 @@ class AuthenticatedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         token = auth.get("token") if isinstance(auth, dict) else None
         try:
             async with self.app.database.session() as session:
-                user = await authenticate(session, self.app.tokens, token)
+                user, expires_at = await authenticate_until(session, self.app.tokens, token)
         except AuthError as error:
             log.info("socket refused: %s", error.message, extra={"namespace": self.namespace})
             raise socketio.exceptions.ConnectionRefusedError(error.message) from None
         if not self.hold_socket(str(user.id), sid):
             raise socketio.exceptions.ConnectionRefusedError(self.too_many_sockets())
-        await self.save_session(sid, SocketUser(str(user.id), user.username, user.is_admin))
+        await self.save_session(
+            sid, SocketUser(str(user.id), user.username, user.is_admin, expires_at)
+        )
+        self.expire_at(sid, expires_at)
         with log_context(user_id=str(user.id)):
             await self.on_authenticated(sid, user, auth if isinstance(auth, dict) else {})
             self.counted_in()

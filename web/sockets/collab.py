@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from storage import rooms
-from web.auth import AuthError, authenticate
+from storage import rooms, users
+from web.auth import AuthError, authenticate_until
 from web.awareness import InvalidAwareness, read_clients, removal
 from web.documents import InvalidUpdate
 from web.logs import log_context
@@ -46,6 +46,8 @@ class Member:
     username: str
     room_id: str
     is_member: bool
+    # The socket's authority ends with its token (seconds since the epoch).
+    expires_at: float = float("inf")
     awareness: dict[int, int] = field(default_factory=dict)
 
 
@@ -125,6 +127,7 @@ class CollabNamespace(AuthenticatedNamespace):
             self.server.start_background_task(self._refuse, sid, self.too_many_sockets())
             return
         await self.save_session(sid, member)
+        self.expire_at(sid, member.expires_at)
         if member.is_member:
             self._present[sid] = member
         await self.enter_room(sid, events.collab_room(member.room_id))
@@ -139,7 +142,7 @@ class CollabNamespace(AuthenticatedNamespace):
         if not isinstance(room_id, str) or not 0 < len(room_id) <= 64:
             raise Refused("sessionId is missing or invalid")
         async with self.app.database.session() as session:
-            user = await authenticate(session, self.app.tokens, auth.get("token"))
+            user, expires_at = await authenticate_until(session, self.app.tokens, auth.get("token"))
             room = await rooms.get_room(session, room_id)
             membership = (
                 next((row for row in room.member_rows if row.user_id == user.id), None)
@@ -153,7 +156,13 @@ class CollabNamespace(AuthenticatedNamespace):
                 raise Refused("this session has ended")
             if membership is not None and membership.left_at is not None:
                 raise Refused("you have left this session")
-        return Member(str(user.id), user.username, room_id, is_member=membership is not None)
+        return Member(
+            str(user.id),
+            user.username,
+            room_id,
+            is_member=membership is not None,
+            expires_at=expires_at,
+        )
 
     async def _refuse(self, sid: str, message: str) -> None:
         await self.emit(events.COLLAB_ERROR, {"ok": False, "message": message}, to=sid)
@@ -200,7 +209,7 @@ class CollabNamespace(AuthenticatedNamespace):
     # Events ----------------------------------------------------------------------------------
 
     async def update(self, sid: str, data: Any = None, *_extra: Any) -> None:
-        member = await self._required(sid)
+        member = await self._writer(sid)
         if member is None or not await self._within(sid, Action.COLLAB_UPDATE, member):
             return
         limits, keys = self.app.limits, (member.user_id, member.room_id)
@@ -244,7 +253,7 @@ class CollabNamespace(AuthenticatedNamespace):
         )
 
     async def set_language(self, sid: str, data: Any = None, *_extra: Any) -> None:
-        member = await self._required(sid)
+        member = await self._writer(sid)
         payload = await self._parse(sid, LanguagePayload, data)
         if member is None or payload is None:
             return
@@ -271,7 +280,7 @@ class CollabNamespace(AuthenticatedNamespace):
         await self.emit(events.COLLAB_HISTORY, [record.to_wire() for record in records], to=sid)
 
     async def revert(self, sid: str, data: Any = None, *_extra: Any) -> None:
-        member = await self._required(sid)
+        member = await self._writer(sid)
         payload = await self._parse(sid, RevertPayload, data)
         if member is None or payload is None:
             return
@@ -288,7 +297,7 @@ class CollabNamespace(AuthenticatedNamespace):
         await self.emit(events.COLLAB_HISTORY, [record.to_wire() for record in records], room=room)
 
     async def chat(self, sid: str, data: Any = None, *_extra: Any) -> None:
-        member = await self._required(sid)
+        member = await self._writer(sid)
         payload = await self._parse(sid, ChatPayload, data)
         if member is None or payload is None:
             return
@@ -349,6 +358,20 @@ class CollabNamespace(AuthenticatedNamespace):
         member = await self._member(sid)
         if member is None:
             await self._error(sid, "not connected to a session")
+        return member
+
+    async def _writer(self, sid: str) -> Member | None:
+        """The socket's member, if it may change the room now. An administrator who is not a
+        member is checked again on every change: one demoted since connecting is let go."""
+        member = await self._required(sid)
+        if member is None or member.is_member:
+            return member
+        async with self.app.database.session() as session:
+            user = await users.get_user(session, uuid.UUID(member.user_id))
+        if user is None or not user.is_admin:
+            await self._error(sid, "you are no longer allowed in this session")
+            await self.disconnect(sid)
+            return None
         return member
 
     async def _parse(self, sid: str, model: type[Payload], data: Any) -> Payload | None:
