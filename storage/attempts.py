@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from storage.models import DIFFICULTY_POINTS, Attempt, Difficulty, User
 from storage.questions import Page
@@ -48,14 +49,25 @@ async def record_report(
     return attempt
 
 
+async def get_attempt(
+    session: AsyncSession, user_id: uuid.UUID, attempt_id: uuid.UUID
+) -> Attempt | None:
+    """One of the user's attempts, with its code; ``None`` for anyone else's."""
+    found = await session.execute(
+        select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user_id)
+    )
+    return found.scalar_one_or_none()
+
+
 async def list_attempts(
     session: AsyncSession, user_id: uuid.UUID, page: Page
 ) -> tuple[list[Attempt], int]:
-    """The user's attempts, newest first, and how many there are."""
+    """The user's attempts, newest first, and how many there are (without their code)."""
     total_query = select(func.count()).select_from(Attempt).where(Attempt.user_id == user_id)
     total = (await session.execute(total_query)).scalar_one()
     query = (
         select(Attempt)
+        .options(defer(Attempt.code, raiseload=True))
         .where(Attempt.user_id == user_id)
         .order_by(Attempt.created_at.desc(), Attempt.id.desc())
         .offset(page.offset)

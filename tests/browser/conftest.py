@@ -79,7 +79,8 @@ def screenshots() -> Path:
 @pytest.fixture
 def up(tmp_path: Path, client_bundle: Path) -> Iterator[Stack]:
     """``peerprep up`` on free ports with a fresh data dir, serving the built client."""
-    stack = Stack(tmp_path / "data")
+    # A browser session lasts seconds: points must not wait for the default 5 minutes.
+    stack = Stack(tmp_path / "data", PEERPREP_POINTS_MIN_SESSION_SECONDS="0")
     try:
         stack.start()
         yield stack

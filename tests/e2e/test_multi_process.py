@@ -252,10 +252,12 @@ async def test_sigterm_lets_a_worker_finish_the_activity_it_is_running(
 
     # Nobody else could have done it: no other worker runs.
     async with httpx.AsyncClient(base_url=web.base_url) as http:
-        response = await http.get("/attempts", headers={"Authorization": f"Bearer {ann_token}"})
-    attempts = response.json()["items"]
-    assert len(attempts) == 1
-    assert attempts[0]["code"] == "done"
+        ann_headers = {"Authorization": f"Bearer {ann_token}"}
+        response = await http.get("/attempts", headers=ann_headers)
+        attempts = response.json()["items"]
+        assert len(attempts) == 1
+        detail = await http.get(f"/attempts/{attempts[0]['id']}", headers=ann_headers)
+    assert detail.json()["code"] == "done"
 
 
 @pytest.mark.slow

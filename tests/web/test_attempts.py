@@ -191,7 +191,11 @@ async def test_list_attempts_is_newest_first_and_only_the_callers(
     assert body["page"] == 1
     assert body["pageSize"] == 20
     assert [item["id"] for item in body["items"]] == [a["id"] for a in reversed(mine)]
-    assert body["items"] == list(reversed(mine))
+    # Listed without their code.
+    assert body["items"] == [
+        {key: value for key, value in attempt.items() if key != "code"}
+        for attempt in reversed(mine)
+    ]
     assert {item["user_id"] for item in body["items"]} == {str(caller.id)}
     other_history = await history(http, other)
     assert [item["id"] for item in other_history["items"]] == [created[1]["id"]]
@@ -340,7 +344,10 @@ async def test_report_attempt_with_code_at_the_limit_is_kept_whole(
     code = "y" * 200_000
     body = await report(http, account, bank[0]["id"], code=code)
     assert body["code"] == code
-    assert (await history(http, account))["items"][0]["code"] == code
+    listed = (await history(http, account))["items"][0]
+    assert "code" not in listed
+    detail = await http.get(f"/attempts/{listed['id']}", headers=account.headers)
+    assert detail.json()["code"] == code
 
 
 async def test_report_attempt_with_a_huge_question_snapshot_is_422(
@@ -432,3 +439,17 @@ async def test_reported_completed_attempt_awards_no_points(
         user = await users.get_user(session, account.id)
         assert user is not None
         assert (user.total_points, user.questions_completed) == (7, 2)
+
+
+async def test_an_attempt_with_its_code_is_its_owners_alone(
+    http: httpx.AsyncClient, accounts: Accounts, bank: list[dict[str, Any]]
+) -> None:
+    owner, other = await accounts.signup(), await accounts.signup()
+    body = await report(http, owner, bank[0]["id"], code="secret = 1")
+    mine = await http.get(f"/attempts/{body['id']}", headers=owner.headers)
+    theirs = await http.get(f"/attempts/{body['id']}", headers=other.headers)
+    unknown = await http.get(f"/attempts/{uuid.uuid4()}", headers=owner.headers)
+    assert mine.json()["code"] == "secret = 1"
+    assert theirs.status_code == 404
+    assert theirs.json()["message"]
+    assert unknown.status_code == 404

@@ -279,8 +279,14 @@ async def test_awareness_is_relayed_and_removed_when_its_socket_leaves(
 
 
 async def _attempts(http: httpx.AsyncClient, account: Account) -> list[dict[str, Any]]:
+    """The account's attempts, newest first, each with its code (fetched one by one)."""
     response = await http.get("/attempts", headers=account.headers)
-    items: list[dict[str, Any]] = response.json()["items"]
+    items: list[dict[str, Any]] = []
+    for listed in response.json()["items"]:
+        assert "code" not in listed
+        detail = await http.get(f"/attempts/{listed['id']}", headers=account.headers)
+        assert detail.status_code == 200, detail.text
+        items.append(detail.json())
     return items
 
 

@@ -53,7 +53,9 @@ class AttemptCreate(RequestBody):
     code: str | None = Field(default=None, max_length=200_000)
 
 
-class AttemptPublic(BaseModel):
+class AttemptSummary(BaseModel):
+    """An attempt as listed: everything but its code (``GET /attempts/{id}`` has it)."""
+
     id: uuid.UUID
     user_id: uuid.UUID
     question_id: int | None
@@ -62,11 +64,20 @@ class AttemptPublic(BaseModel):
     partner_id: uuid.UUID | None
     status: str
     language: str | None
-    code: str | None
     points_awarded: int
     started_at: datetime | None
     submitted_at: datetime | None
     created_at: datetime
+
+    @classmethod
+    def of(cls, attempt: Attempt) -> AttemptSummary:
+        return cls.model_validate(attempt, from_attributes=True)
+
+
+class AttemptPublic(AttemptSummary):
+    """One attempt with its final code."""
+
+    code: str | None
 
     @classmethod
     def of(cls, attempt: Attempt) -> AttemptPublic:
@@ -77,7 +88,7 @@ class AttemptPage(BaseModel):
     total: int
     page: int
     pageSize: int
-    items: list[AttemptPublic]
+    items: list[AttemptSummary]
 
 
 @router.post("", response_model=AttemptPublic, status_code=201)
@@ -117,5 +128,16 @@ async def list_attempts(user: CurrentUser, session: DbSession, page: PageQuery) 
         total=total,
         page=page.number,
         pageSize=page.size,
-        items=[AttemptPublic.of(item) for item in items],
+        items=[AttemptSummary.of(item) for item in items],
     )
+
+
+@router.get("/{attempt_id}", response_model=AttemptPublic)
+async def get_attempt(
+    user: CurrentUser, session: DbSession, attempt_id: uuid.UUID
+) -> AttemptPublic:
+    """One of the caller's attempts, with its code (404 for anyone else's)."""
+    attempt = await store.get_attempt(session, user.id, attempt_id)
+    if attempt is None:
+        raise HTTPException(404, "no such attempt")
+    return AttemptPublic.of(attempt)

@@ -63,13 +63,29 @@ function attemptCard(attempt) {
       attempt.language && ` · ${attempt.language}`,
       topicTags(question.topics),
     ),
-    h(
-      "details",
-      { class: "code" },
-      h("summary", {}, "Final code"),
-      attempt.code ? h("pre", {}, h("code", {}, attempt.code)) : h("p", { class: "muted" }, "No code was written."),
-    ),
+    codeDetails(attempt.id),
   );
+}
+
+// The listing carries no code (it can be large): it is fetched when the student opens it.
+function codeDetails(attemptId) {
+  const body = h("p", { class: "muted" }, "Loading…");
+  const details = h("details", { class: "code" }, h("summary", {}, "Final code"), body);
+  let loaded = false;
+  details.addEventListener("toggle", async () => {
+    if (!details.open || loaded) return;
+    loaded = true;
+    try {
+      const attempt = await api(`/attempts/${attemptId}`);
+      body.replaceWith(
+        attempt.code ? h("pre", {}, h("code", {}, attempt.code)) : h("p", { class: "muted" }, "No code was written."),
+      );
+    } catch (error) {
+      loaded = false;
+      body.textContent = "Could not load the code; open it again to retry.";
+    }
+  });
+  return details;
 }
 
 export async function historyPage(root, ctx) {
