@@ -17,7 +17,13 @@ import socketio
 
 from settings import Settings
 from web import metrics
-from workflows.events import COLLAB_ENDED
+from workflows.events import (
+    COLLAB_ENDED,
+    COLLAB_ERROR,
+    COLLAB_NAMESPACE,
+    MATCH_ERROR,
+    MATCHING_NAMESPACE,
+)
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +35,18 @@ MAX_ATTACHMENTS = 1
 
 class RefusedPacket(ValueError):
     """A packet this server does not take (it is dropped, and the socket goes on)."""
+
+    def __init__(self, message: str, namespace: str | None) -> None:
+        super().__init__(message)
+        self.namespace = namespace or "/"
+
+
+# Each namespace's error event (a refusal is told on the namespace it came in on).
+ERROR_EVENTS = {COLLAB_NAMESPACE: COLLAB_ERROR, MATCHING_NAMESPACE: MATCH_ERROR}
+# Names python-socketio hands to a namespace's lifecycle handlers: a client's *event* of that
+# name would run them (a fake "connect" re-admits the socket, a fake "disconnect" releases it
+# while it stays connected).
+RESERVED_EVENTS = frozenset({"connect", "disconnect", "connect_error"})
 
 
 class BoundedPacket(socketio.packet.Packet):  # type: ignore[misc]
@@ -42,7 +60,9 @@ class BoundedPacket(socketio.packet.Packet):  # type: ignore[misc]
     def decode(self, encoded_packet: Any) -> int:
         count: int = super().decode(encoded_packet) or 0
         if count > MAX_ATTACHMENTS:
-            raise RefusedPacket(f"a packet may carry at most {MAX_ATTACHMENTS} binary attachment")
+            raise RefusedPacket(
+                f"a packet may carry at most {MAX_ATTACHMENTS} binary attachment", self.namespace
+            )
         return count
 
 
@@ -85,6 +105,20 @@ class InstrumentedServer(socketio.AsyncServer):  # type: ignore[misc]
             await super()._handle_eio_message(eio_sid, data)
         except RefusedPacket as refused:
             log.warning("dropped a packet: %s", refused)
+            await self._refuse(eio_sid, refused.namespace, str(refused))
+
+    async def _handle_event(self, eio_sid: str, namespace: str | None, id: Any, data: Any) -> None:
+        if isinstance(data, list) and data and data[0] in RESERVED_EVENTS:
+            await self._refuse(eio_sid, namespace or "/", f"{data[0]!r} is not an event to send")
+            return
+        await super()._handle_event(eio_sid, namespace, id, data)
+
+    async def _refuse(self, eio_sid: str, namespace: str, message: str) -> None:
+        """Tell a socket its packet was refused, on the namespace's error event."""
+        sid = self.manager.sid_from_eio_sid(eio_sid, namespace)
+        event = ERROR_EVENTS.get(namespace)
+        if sid is not None and event is not None:
+            await self.emit(event, {"ok": False, "message": message}, to=sid, namespace=namespace)
 
     async def shutdown(self) -> None:
         await super().shutdown()
