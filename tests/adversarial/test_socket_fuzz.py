@@ -117,6 +117,10 @@ async def test_fuzzed_events_crash_no_handler_and_are_refused_properly(
     await settled(fuzzer, expected)
 
 
+def _mentions(words: str) -> Callable[[Any], bool]:
+    return lambda data: words in data["message"]
+
+
 async def test_events_named_like_the_lifecycle_are_refused_and_run_nothing(
     live_stack: Callable[..., LiveStack], peers: Peers, accounts: Accounts
 ) -> None:
@@ -129,10 +133,7 @@ async def test_events_named_like_the_lifecycle_are_refused_and_run_nothing(
     await join(stack, peers, alice, room)
     for name in ("disconnect", "connect", "connect_error"):
         await first.peer.emit(name, {"token": "x", "sessionId": "elsewhere"})
-        quoted = repr(name)
-        refused = await first.peer.wait_for(
-            events.COLLAB_ERROR, lambda data: quoted in data["message"]
-        )
+        refused = await first.peer.wait_for(events.COLLAB_ERROR, _mentions(repr(name)))
         assert refused["ok"] is False
     assert first.peer.client.connected
     # The fake disconnects released nothing: a third socket is still one too many.
