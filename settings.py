@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from limits import parse
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Secrets that ship in examples and docs: accepting one outside development would let anyone
@@ -34,6 +41,7 @@ PLACEHOLDER_SECRETS = frozenset(
         # .env.example's
         "replace-with-openssl-rand-base64-48",
         "replace-with-openssl-rand-hex-24",
+        "replace-with-openssl-rand-hex-32",
     }
 )
 MIN_SECRET_LENGTH = 32
@@ -219,6 +227,26 @@ class Settings(BaseSettings):
             raise ValueError('must be a rate such as "60/second" or "5 per 10 seconds"') from None
         return value
 
+    @field_validator("operator_token", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: Any) -> Any:
+        # The compose file passes an unset variable through as "".
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _strong_operator_token(self) -> Settings:
+        token = self.operator_token.get_secret_value() if self.operator_token else None
+        if (
+            token is not None
+            and not self.development
+            and (token.strip().lower() in PLACEHOLDER_SECRETS or secret_bits(token) < 128)
+        ):
+            raise ValueError(
+                "PEERPREP_OPERATOR_TOKEN must be a random token of at least 16 bytes "
+                "(such as `openssl rand -hex 32`) when PEERPREP_ENV is not development"
+            )
+        return self
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str | None) -> str | None:
@@ -321,7 +349,9 @@ def _describe(error: ValidationError) -> str:
     lines = []
     for item in error.errors():
         key = "_".join(str(part) for part in item["loc"]).upper()
-        lines.append(f"PEERPREP_{key}: {item['msg']}")
+        message = str(item["msg"]).removeprefix("Value error, ")
+        # A check of several settings names its variable in the message itself.
+        lines.append(f"PEERPREP_{key}: {message}" if key else message)
     return "invalid settings: " + "; ".join(lines)
 
 

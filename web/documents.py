@@ -19,6 +19,7 @@ from typing import Any
 from pycrdt import Doc, Text, TextEvent, get_update
 
 from storage.docstore import MAX_HISTORY_READ, DocStore, HistoryRecord, load_document
+from storage.replay import Replayer
 from storage.update_guard import (
     MissingEdits,
     PairClocks,
@@ -121,8 +122,10 @@ class Documents:
         unload_after_seconds: float = 60.0,
         burst_idle_seconds: float = 1.0,
         burst_max_seconds: float = 5.0,
+        replayer: Replayer | None = None,
     ) -> None:
         self.store = store
+        self._replayer = replayer or Replayer()
         self.limits = limits or UpdateLimits()
         self.max_document_bytes = max_document_bytes
         self.unload_after = unload_after_seconds
@@ -158,6 +161,7 @@ class Documents:
                 await self._close_burst(room, user_id)
         if self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
+        self._replayer.close()
 
     # Membership of sockets, which decides what stays loaded ----------------------------------
 
@@ -318,8 +322,7 @@ class Documents:
         Nothing is lost: the revert is itself an update in the history and can be reverted.
         """
         self._refuse_if_closed(room_id)
-        _past, past_text = load_document(await self.store.updates(room_id, until_ms=timestamp_ms))
-        target = str(past_text)
+        target = await self._replayer.text(await self.store.updates(room_id, until_ms=timestamp_ms))
         room = await self._room(room_id)
         async with room.lock:
             self._refuse_if_closed(room_id)
@@ -359,12 +362,12 @@ class Documents:
             room = self._rooms.get(room_id)
             if room is None:
                 stored = await self.store.updates_after(room_id, 0)
-                doc, text = load_document([update for _seq, update in stored])
+                state = await self._replayer.state([update for _seq, update in stored])
+                doc, text = load_document([state])
                 room = _Room(
                     room_id=room_id, doc=doc, text=text, seq=stored[-1][0] if stored else 0
                 )
-                for _seq, update in stored:
-                    learn_pairs(update, room.pairs)
+                learn_pairs(state, room.pairs)
                 text.observe(functools.partial(self._observe, room))
                 self._rooms[room_id] = room
         self._loading.pop(room_id, None)

@@ -34,6 +34,7 @@ REQUIRED_SECRETS = {
     "APP_DB_PASSWORD": "appdb0123456789abcdef",
     "TEMPORAL_DB_PASSWORD": "temporaldb0123456789abcdef",
     "PEERPREP_JWT_SECRET": "jwt-0123456789abcdef0123456789abcdef0123456789",
+    "PEERPREP_OPERATOR_TOKEN": "op0123456789abcdef0123456789abcdef",
 }
 
 ONE_SHOT_JOBS = {"migrate", "temporal-schema", "temporal-namespace"}

@@ -89,3 +89,13 @@ def test_production_accepts_a_random_secret_of_32_bytes(
     monkeypatch.setenv("PEERPREP_ENV", "production")
     monkeypatch.setenv("PEERPREP_JWT_SECRET", value)
     assert get_settings(data_dir=tmp_path).require_jwt_secret() == value
+
+
+@pytest.mark.parametrize("token", ["replace-with-openssl-rand-hex-32", "short", "o" * 40])
+def test_production_refuses_a_placeholder_or_weak_operator_token(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, token: str
+) -> None:
+    monkeypatch.setenv("PEERPREP_ENV", "production")
+    monkeypatch.setenv("PEERPREP_OPERATOR_TOKEN", token)
+    with pytest.raises(SettingsError, match="PEERPREP_OPERATOR_TOKEN"):
+        get_settings(data_dir=tmp_path)

@@ -12,6 +12,7 @@ import pytest
 from pycrdt import Doc, Text
 
 from storage.leveldb_docstore import LevelDbDocStore
+from storage.replay import Replayer
 from storage.sql_docstore import SqlDocStore
 from tests.waiting import eventually, until
 from web.documents import Documents, InvalidUpdate
@@ -224,3 +225,27 @@ async def _wait_history(documents: Documents, room: str) -> list[int]:
         lambda: documents.history(room, 50), bool, "a history record", every=0.02
     )
     return [record.timestamp_ms for record in records]
+
+
+async def test_a_long_log_is_replayed_in_the_worker_process_for_loading_and_revert(
+    tmp_path: Path,
+) -> None:
+    replayer = Replayer(inline_updates=0)
+    docs = Documents(LevelDbDocStore(tmp_path / "docs"), replayer=replayer, burst_idle_seconds=0.05)
+    await docs.start()
+    try:
+        typist = Typist()
+        for char in "héllo 😀 world":
+            await docs.apply(ROOM, "u1", typist.type(len(str(typist.text).encode()), char))
+        [first] = await _history_count(docs, wanted=1)
+        await docs.apply(ROOM, "u1", typist.type(0, ">> "))
+        await _history_count(docs, wanted=2)
+        # A fresh process's view: the room is loaded through the worker.
+        again = Documents(docs.store, replayer=replayer)
+        assert await again.text(ROOM) == ">> héllo 😀 world"
+        await again.revert(ROOM, "u2", first)
+        assert await again.text(ROOM) == "héllo 😀 world"
+        assert replayer._pool is not None
+    finally:
+        await docs.stop()
+        await docs.store.close()
