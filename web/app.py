@@ -33,6 +33,7 @@ from web.topics import KnownTopics
 from workflows.events import (
     COLLAB_HISTORY_NEW,
     COLLAB_NAMESPACE,
+    COLLAB_REMOVED,
     MATCHING_NAMESPACE,
     collab_room,
 )
@@ -117,6 +118,14 @@ def create_app(
             namespace=COLLAB_NAMESPACE,
         )
 
+    async def removal_announcer(room_id: str, user_id: str, lines: int, restore_to: int) -> None:
+        await sockets.emit(
+            COLLAB_REMOVED,
+            {"userId": user_id, "lines": lines, "restoreTo": restore_to},
+            room=collab_room(room_id),
+            namespace=COLLAB_NAMESPACE,
+        )
+
     def current_state() -> AppState:
         return state_holder[0]
 
@@ -128,6 +137,7 @@ def create_app(
         if documents is None:
             await docs.start()
         docs.on_history(history_announcer)
+        docs.on_removal(removal_announcer)
         state = AppState(
             settings=settings,
             database=database,

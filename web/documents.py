@@ -31,11 +31,15 @@ from storage.update_guard import (
     learn_pairs,
 )
 from web import metrics
-from web.text_changes import apply_delta, changes_from_delta, merge_changes
+from web.text_changes import apply_delta, changes_from_delta, merge_changes, removed_lines
 
 log = logging.getLogger(__name__)
 
 HistoryListener = Callable[[str, HistoryRecord], Awaitable[None]]
+# (room, user, lines removed, the timestamp to restore to)
+RemovalListener = Callable[[str, str, int, int], Awaitable[None]]
+# One edit that removes at least this many lines is announced to the room, with a way back.
+ANNOUNCED_REMOVAL_LINES = 5
 # Ended rooms remembered as closed (sockets are disconnected and refused from then on anyway).
 MAX_CLOSED_REMEMBERED = 10_000
 
@@ -134,6 +138,7 @@ class Documents:
         self._rooms: dict[str, _Room] = {}
         self._loading: dict[str, asyncio.Lock] = {}
         self._listeners: list[HistoryListener] = []
+        self._removal_listeners: list[RemovalListener] = []
         self._sweeper: asyncio.Task[None] | None = None
         # Rooms whose session has ended, newest last: they take no more edits.
         self._closed: OrderedDict[str, None] = OrderedDict()
@@ -142,6 +147,11 @@ class Documents:
     def on_history(self, listener: HistoryListener) -> None:
         """Call ``listener`` with each history record once its burst closes."""
         self._listeners.append(listener)
+
+    def on_removal(self, listener: RemovalListener) -> None:
+        """Call ``listener`` when one edit removes :data:`ANNOUNCED_REMOVAL_LINES` lines or more
+        (a paste over, a select-all delete, a restore), with the time just before it."""
+        self._removal_listeners.append(listener)
 
     @property
     def loaded(self) -> int:
@@ -407,14 +417,18 @@ class Documents:
         changes: list[dict[str, Any]] = []
         text = before
         exact = True
+        removed = 0
         for delta in room.deltas:
             changes += changes_from_delta(text, delta)
+            removed += removed_lines(text, delta)
             text = apply_delta(text, delta)
             exact = exact and all(isinstance(op.get("insert", ""), str) for op in delta)
         room.deltas.clear()
         # Replayed from the deltas, the text is the document's own unless an embed was skipped
         # or a cut character replaced (U+FFFD): then the document is asked next time.
         room.content = text if exact and "\ufffd" not in text else None
+        if removed >= ANNOUNCED_REMOVAL_LINES and self._removal_listeners:
+            self._spawn(self._announce_removal(room.room_id, user_id, removed, stamp - 1))
         if not changes:
             return
         burst = room.bursts.get(user_id)
@@ -428,6 +442,15 @@ class Documents:
         delay = min(self.burst_idle, max(burst.started + self.burst_max - now, 0.0))
         loop = asyncio.get_running_loop()
         burst.timer = loop.call_later(delay, lambda: self._spawn(self._close_burst(room, user_id)))
+
+    async def _announce_removal(
+        self, room_id: str, user_id: str, lines: int, restore_to: int
+    ) -> None:
+        for listener in self._removal_listeners:
+            try:
+                await listener(room_id, user_id, lines, restore_to)
+            except Exception:
+                log.exception("removal listener failed for %s", room_id)
 
     def _spawn(self, work: Awaitable[Any]) -> None:
         task = asyncio.ensure_future(work)

@@ -70,6 +70,23 @@ def changes_from_delta(before: str, delta: list[dict[str, Any]]) -> list[dict[st
     return changes
 
 
+def removed_lines(before: str, delta: list[dict[str, Any]]) -> int:
+    """How many lines ``delta``'s deletions touch in ``before`` (each deleted span counts the
+    lines it reaches into)."""
+    source = before.encode()
+    index = 0
+    lines = 0
+    for op in delta:
+        if "retain" in op:
+            index += op["retain"]
+        elif "delete" in op:
+            deleted = source[index : index + op["delete"]]
+            index += op["delete"]
+            if deleted:
+                lines += deleted.count(b"\n") + 1
+    return lines
+
+
 def apply_delta(before: str, delta: list[dict[str, Any]]) -> str:
     """The text after ``delta`` (with pycrdt's byte counts) is applied to ``before``."""
     source = before.encode()

@@ -66,6 +66,8 @@ COLLAB_ERROR = "collab:error"
 COLLAB_ENDED = "collab:ended"
 COLLAB_COMPLETED = "collab:completed"
 COLLAB_LEFT = "collab:left"
+# One edit removed several lines: who, how many, and the timestamp a revert takes back to.
+COLLAB_REMOVED = "collab:removed"
 
 # Both namespaces, server → client: this web process is stopping; reconnect (to another one).
 SERVER_SHUTDOWN = "server:shutdown"

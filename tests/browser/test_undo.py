@@ -65,3 +65,29 @@ async def test_undo_after_a_reload_takes_back_only_the_students_own_line(
     await bob.page.keyboard.press("Control+z")
     await alice.wait_for_text(ALICE_TEXT)
     await bob.wait_for_text(ALICE_TEXT)
+
+
+LINES = "a = 1\nb = 2\nc = 3\nd = 4\ne = 5\nf = 6"
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(240)
+async def test_a_select_all_delete_is_announced_and_either_member_restores_it(
+    up: Stack, pair: tuple[Student, Student]
+) -> None:
+    alice, bob = pair
+    await meet(up, alice, bob)
+    await alice.type_at_end(LINES)
+    await bob.wait_for_text(LINES)
+
+    await bob.page.locator(".cm-content").click()
+    await bob.page.keyboard.press("Control+a")
+    await bob.page.keyboard.press("Delete")
+    await alice.wait_for_text("")
+
+    note = alice.page.locator(".chat-note", has_text=f"{bob.name} removed 6 lines.")
+    await expect(note).to_be_visible()
+    await expect(bob.page.locator(".chat-note", has_text="You removed 6 lines.")).to_be_visible()
+    await note.get_by_role("button", name="Restore them").click()
+    await alice.wait_for_text(LINES)
+    await bob.wait_for_text(LINES)

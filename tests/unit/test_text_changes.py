@@ -7,7 +7,13 @@ from typing import Any
 
 from pycrdt import Doc, Text, TextEvent
 
-from web.text_changes import MAX_SNIPPET, apply_delta, changes_from_delta, merge_changes
+from web.text_changes import (
+    MAX_SNIPPET,
+    apply_delta,
+    changes_from_delta,
+    merge_changes,
+    removed_lines,
+)
 
 
 def ins(line: int, col: int, snippet: str) -> dict[str, Any]:
@@ -213,3 +219,12 @@ def test_merging_leaves_its_input_alone_and_handles_nothing() -> None:
     merge_changes(changes)
     assert changes == [ins(1, 1, "a"), ins(1, 2, "b")]
     assert merge_changes([]) == []
+
+
+def test_removed_lines_counts_every_line_a_deletion_reaches_into() -> None:
+    before = "a = 1\nb = 2\nc = 3\n"
+    assert removed_lines(before, [{"delete": len(before.encode())}]) == 4
+    assert removed_lines(before, [{"retain": 2}, {"delete": 1}]) == 1
+    assert removed_lines(before, [{"retain": 4}, {"delete": 4}, {"insert": "x"}]) == 2
+    assert removed_lines(before, [{"insert": "new\nlines\n"}]) == 0
+    assert removed_lines("é\né\n", [{"delete": len("é\né".encode())}]) == 2

@@ -163,6 +163,17 @@ export async function roomPage(root, ctx) {
       chat: (message) => chat.add(message),
       history: (records) => history.replace(records),
       historyNew: (record) => history.add(record),
+      removed({ userId, lines, restoreTo }) {
+        // A large removal (a paste over, a select-all delete, a restore) can be taken back by
+        // either member: the restore is itself an edit in the history.
+        const who = userId === me.user_id ? Promise.resolve("You") : nameOf(userId);
+        who.then((name) =>
+          chat.note(`${name} removed ${lines} lines.`, {
+            label: "Restore them",
+            run: () => connection.revert(restoreTo),
+          }),
+        );
+      },
       completed(userId) {
         markCompleted(userId);
         if (userId !== me.user_id) nameOf(userId).then((name) => chat.note(`${name} marked the question completed.`));

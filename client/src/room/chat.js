@@ -60,8 +60,15 @@ export function createChat({ me, send }) {
       list.scrollTop = list.scrollHeight;
     },
     add,
-    note(text) {
-      list.append(h("li", { class: "chat-note" }, text));
+    note(text, action) {
+      list.append(
+        h(
+          "li",
+          { class: "chat-note" },
+          text,
+          action && h("button", { type: "button", class: "link", onclick: action.run }, action.label),
+        ),
+      );
       list.scrollTop = list.scrollHeight;
     },
     setEnabled(yes) {

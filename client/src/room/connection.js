@@ -23,7 +23,8 @@ function bytes(data) {
 
 /**
  * `handlers`: status(state), language(name), chatHistory(list), chat(message), history(list),
- * historyNew(record), completed(userId), left(userId), ended(reason), error(message, fatal).
+ * historyNew(record), removed({userId, lines, restoreTo}), completed(userId), left(userId),
+ * ended(reason), error(message, fatal).
  * `status` is one of connecting, live, reconnecting, closed.
  */
 export function connectRoom({ roomId, token, user, handlers }) {
@@ -82,6 +83,9 @@ export function connectRoom({ roomId, token, user, handlers }) {
   socket.on("collab:history", (list) => handlers.history(Array.isArray(list) ? list : []));
   socket.on("collab:history:new", (record) => handlers.historyNew(record));
   socket.on("collab:completed", (payload) => handlers.completed(payload?.userId));
+  socket.on("collab:removed", (payload) => {
+    if (payload && Number.isInteger(payload.lines) && Number.isInteger(payload.restoreTo)) handlers.removed(payload);
+  });
   socket.on("collab:left", (payload) => handlers.left(payload?.userId));
   socket.on("collab:ended", (payload) => handlers.ended(payload?.reason ?? "ended"));
   socket.on("collab:error", (payload) => handlers.error(messageOf(payload), !live));
