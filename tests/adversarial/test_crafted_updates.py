@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
-from pycrdt import Doc, Text
 
 from storage.docstore import load_document
 from storage.leveldb_docstore import LevelDbDocStore
@@ -16,21 +15,11 @@ from tests.conftest import Accounts
 from tests.live_stack import LiveStack
 from tests.socket_peer import SocketPeer
 from tests.web.test_collab import join, matched_room, settled
+from tests.web.test_documents import Typist as Author
 from web.documents import Documents, InvalidUpdate
 
 ROOM = "room-hostile"
 Peers = Callable[[str, str], SocketPeer]
-
-
-class Author:
-    def __init__(self) -> None:
-        self.doc: Doc[Text] = Doc()
-        self.text = self.doc.get("content", type=Text)
-
-    def type(self, index: int, value: str) -> bytes:
-        before = self.doc.get_state()
-        self.text.insert(index, value)
-        return self.doc.get_update(before)
 
 
 @pytest.fixture

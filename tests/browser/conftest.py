@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, async_playwright, expect
 
+from tests.browser.student import Student
 from tests.conftest import unavailable
 from tests.up_process import Stack
 
@@ -100,3 +101,13 @@ async def browser(chromium: Path) -> AsyncIterator[Browser]:
             yield launched
         finally:
             await launched.close()
+
+
+@pytest.fixture
+async def students(browser: Browser, screenshots: Path) -> AsyncIterator[tuple[Student, Student]]:
+    """Alice and Bob, each in a browser context of their own."""
+    alice = await Student.open(browser, "alice", screenshots)
+    bob = await Student.open(browser, "bob", screenshots)
+    yield alice, bob
+    await alice.close()
+    await bob.close()

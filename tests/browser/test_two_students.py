@@ -9,7 +9,7 @@ Every page is screenshotted to ``test-artifacts/screenshots/``.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,15 +25,6 @@ StackFactory = Callable[..., LiveStack]
 SESSION_END_MS = 45_000
 ALICE_TEXT = "# alice was here"
 BOB_TEXT = "\n# bob too"
-
-
-@pytest.fixture
-async def students(browser: Browser, screenshots: Path) -> AsyncIterator[tuple[Student, Student]]:
-    alice = await Student.open(browser, "alice", screenshots)
-    bob = await Student.open(browser, "bob", screenshots)
-    yield alice, bob
-    await alice.close()
-    await bob.close()
 
 
 async def browse_questions(student: Student) -> None:

@@ -4,26 +4,15 @@ sent on (re)connect, never the partner's text."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, expect
+from playwright.async_api import expect
 
 from tests.browser.student import Student
 from tests.up_process import Stack
 
 ALICE_TEXT = "total = 41\nanswer = total + 1"
 BOB_LINE = "\n# bob's idea"
-
-
-@pytest.fixture
-async def pair(browser: Browser, screenshots: Path) -> AsyncIterator[tuple[Student, Student]]:
-    alice = await Student.open(browser, "alice", screenshots)
-    bob = await Student.open(browser, "bob", screenshots)
-    yield alice, bob
-    await alice.close()
-    await bob.close()
 
 
 async def meet(up: Stack, alice: Student, bob: Student) -> None:
@@ -41,9 +30,9 @@ async def meet(up: Stack, alice: Student, bob: Student) -> None:
 @pytest.mark.timeout(240)
 @pytest.mark.parametrize("keys", ["Control+z", "Control+Shift+z", "Control+y", "Control+u"])
 async def test_undo_after_a_reload_takes_back_only_the_students_own_line(
-    up: Stack, pair: tuple[Student, Student], keys: str
+    up: Stack, students: tuple[Student, Student], keys: str
 ) -> None:
-    alice, bob = pair
+    alice, bob = students
     await meet(up, alice, bob)
     await alice.type_at_end(ALICE_TEXT)
     await bob.wait_for_text(ALICE_TEXT)
@@ -73,9 +62,9 @@ LINES = "a = 1\nb = 2\nc = 3\nd = 4\ne = 5\nf = 6"
 @pytest.mark.slow
 @pytest.mark.timeout(240)
 async def test_a_select_all_delete_is_announced_and_either_member_restores_it(
-    up: Stack, pair: tuple[Student, Student]
+    up: Stack, students: tuple[Student, Student]
 ) -> None:
-    alice, bob = pair
+    alice, bob = students
     await meet(up, alice, bob)
     await alice.type_at_end(LINES)
     await bob.wait_for_text(LINES)
