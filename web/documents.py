@@ -31,7 +31,12 @@ from storage.update_guard import (
     learn_pairs,
 )
 from web import metrics
-from web.text_changes import apply_delta, changes_from_delta, merge_changes, removed_lines
+from web.text_changes import (
+    apply_delta_to_bytes,
+    changes_from_delta,
+    merge_changes,
+    removed_lines,
+)
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +84,10 @@ class _Room:
     # The highest sequence number of the store's updates applied to ``doc``.
     seq: int = 0
     deltas: list[list[dict[str, Any]]] = field(default_factory=list)
-    # The text as the last tracked edit left it; None when only the document knows (reading
-    # it there costs a copy of the whole text, which a keystroke should not pay).
-    content: str | None = None
+    # The text's UTF-8 bytes as the last tracked edit left them; None when only the document
+    # knows (reading it there costs a copy and an encoding of the whole text, which a keystroke
+    # should not pay).
+    content: bytes | None = None
     bursts: dict[str, _Burst] = field(default_factory=dict)
     # Where the text's two-unit characters are, which no update may split (update_guard).
     pairs: PairClocks = field(default_factory=dict)
@@ -338,12 +344,13 @@ class Documents:
             self._refuse_if_closed(room_id)
             await self._catch_up(room)
             before = self._content(room)
-            if before == target:
+            current = before.decode()
+            if current == target:
                 return room.doc.get_update()
             state_before = room.doc.get_state()
             room.deltas.clear()
             with room.doc.transaction(origin="revert"):
-                _minimal_edit(room.text, before, target)
+                _minimal_edit(room.text, current, target)
             update = room.doc.get_update(state_before)
             stamp = now_ms()
             try:
@@ -404,16 +411,16 @@ class Documents:
         room.content = None
 
     @staticmethod
-    def _content(room: _Room) -> str:
+    def _content(room: _Room) -> bytes:
         if room.content is None:
-            room.content = str(room.text)
+            room.content = str(room.text).encode()
         return room.content
 
     @staticmethod
     def _observe(room: _Room, event: TextEvent) -> None:
         room.deltas.append(list(event.delta))  # type: ignore[attr-defined]
 
-    def _track(self, room: _Room, user_id: str, before: str, stamp: int) -> None:
+    def _track(self, room: _Room, user_id: str, before: bytes, stamp: int) -> None:
         changes: list[dict[str, Any]] = []
         text = before
         exact = True
@@ -421,12 +428,13 @@ class Documents:
         for delta in room.deltas:
             changes += changes_from_delta(text, delta)
             removed += removed_lines(text, delta)
-            text = apply_delta(text, delta)
+            text = apply_delta_to_bytes(text, delta)
             exact = exact and all(isinstance(op.get("insert", ""), str) for op in delta)
         room.deltas.clear()
         # Replayed from the deltas, the text is the document's own unless an embed was skipped
-        # or a cut character replaced (U+FFFD): then the document is asked next time.
-        room.content = text if exact and "\ufffd" not in text else None
+        # (the update rules refuse them; a store written before them may hold some): then the
+        # document is asked next time.
+        room.content = text if exact else None
         if removed >= ANNOUNCED_REMOVAL_LINES and self._removal_listeners:
             self._spawn(self._announce_removal(room.room_id, user_id, removed, stamp - 1))
         if not changes:

@@ -4,6 +4,9 @@ pycrdt reports a ``TextEvent.delta`` in document order: ``{"retain": n}``, ``{"i
 ``{"delete": n}``. Its counts are UTF-8 *bytes* (pycrdt's documents use yrs' byte offsets), not
 characters, so every count is applied to the UTF-8 encoding of the text; lines and columns in the
 result count characters (code points), 1-based.
+
+The text may be given as ``str`` or as its UTF-8 ``bytes``. The documents keep the bytes: then a
+keystroke costs a copy of the text and a count of its newlines, not a decode and an encode of it.
 """
 
 from __future__ import annotations
@@ -29,6 +32,16 @@ class _Cursor:
         else:
             self.col += len(text)
 
+    def advance_over(self, data: bytes, start: int, end: int) -> None:
+        """:meth:`advance` over ``data[start:end]`` (UTF-8), without copying it, and decoding
+        only what follows its last newline."""
+        last = data.rfind(b"\n", start, end)
+        if last >= 0:
+            self.line += data.count(b"\n", start, end)
+            self.col = 1 + len(_decode(data[last + 1 : end]))
+        else:
+            self.col += len(_decode(data[start:end]))
+
 
 def _change(kind: str, at: _Cursor, snippet: str) -> dict[str, Any]:
     return {"type": kind, "line": at.line, "col": at.col, "snippet": snippet[:MAX_SNIPPET]}
@@ -40,24 +53,28 @@ def _decode(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def changes_from_delta(before: str, delta: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _utf8(text: str | bytes) -> bytes:
+    return text if isinstance(text, bytes) else text.encode()
+
+
+def changes_from_delta(before: str | bytes, delta: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One history change per insert/delete of ``delta``, applied to the text ``before``.
 
     A delete is positioned in ``before`` and its snippet is the deleted text; an insert is
     positioned in the text as it is after the ops before it. Snippets keep at most
     ``MAX_SNIPPET`` characters. Embedded (non-string) inserts are not text and are skipped.
     """
-    source = before.encode()
+    source = _utf8(before)
     index = 0
     in_before = _Cursor()
     in_after = _Cursor()
     changes: list[dict[str, Any]] = []
     for op in delta:
         if "retain" in op:
-            kept = _decode(source[index : index + op["retain"]])
-            index += op["retain"]
-            in_before.advance(kept)
-            in_after.advance(kept)
+            end = index + op["retain"]
+            in_before.advance_over(source, index, end)
+            in_after.advance_over(source, index, end)
+            index = end
         elif "delete" in op:
             deleted = _decode(source[index : index + op["delete"]])
             index += op["delete"]
@@ -70,10 +87,10 @@ def changes_from_delta(before: str, delta: list[dict[str, Any]]) -> list[dict[st
     return changes
 
 
-def removed_lines(before: str, delta: list[dict[str, Any]]) -> int:
+def removed_lines(before: str | bytes, delta: list[dict[str, Any]]) -> int:
     """How many lines ``delta``'s deletions touch in ``before`` (each deleted span counts the
     lines it reaches into)."""
-    source = before.encode()
+    source = _utf8(before)
     index = 0
     lines = 0
     for op in delta:
@@ -89,7 +106,11 @@ def removed_lines(before: str, delta: list[dict[str, Any]]) -> int:
 
 def apply_delta(before: str, delta: list[dict[str, Any]]) -> str:
     """The text after ``delta`` (with pycrdt's byte counts) is applied to ``before``."""
-    source = before.encode()
+    return _decode(apply_delta_to_bytes(before.encode(), delta))
+
+
+def apply_delta_to_bytes(source: bytes, delta: list[dict[str, Any]]) -> bytes:
+    """:func:`apply_delta` on the text's UTF-8 bytes."""
     parts: list[bytes] = []
     index = 0
     for op in delta:
@@ -101,7 +122,7 @@ def apply_delta(before: str, delta: list[dict[str, Any]]) -> str:
         elif isinstance(op.get("insert"), str):
             parts.append(op["insert"].encode())
     parts.append(source[index:])
-    return _decode(b"".join(parts))
+    return b"".join(parts)
 
 
 @dataclass(slots=True)
