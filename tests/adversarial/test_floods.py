@@ -19,6 +19,8 @@ from tests.live_stack import LiveStack
 from tests.socket_peer import SocketPeer
 from tests.web.test_collab import join, matched_room
 from workflows.events import COLLAB_NAMESPACE, MATCHING_NAMESPACE
+from workflows.match_messages import Outcome
+from workflows.matching import MatchRequestWorkflow
 
 Peers = Callable[[str, str], SocketPeer]
 StackFactory = Callable[..., LiveStack]
@@ -166,3 +168,40 @@ async def test_an_edit_flood_is_refused_past_the_rate_and_the_partner_sees_only_
 async def _errors(peer: SocketPeer, words: str) -> list[Any]:
     await peer.wait_for("collab:error", lambda data: words in data["message"])
     return [data for data in peer.events("collab:error") if words in data["message"]]
+
+
+async def test_a_reconnect_storm_reaches_the_matchmaker_only_up_to_the_limit_and_keeps_the_request(
+    live_stack: StackFactory, peers: Peers, accounts: Accounts
+) -> None:
+    stack = live_stack(limit_match_requests="3/minute", match_disconnect_grace_seconds=1.0)
+    assert stack.client is not None
+    client = stack.client
+    account = await accounts.signup()
+    first = peers(stack.base_url, MATCHING_NAMESPACE)
+    await first.connect({"token": account.token})
+    join: dict[str, Any] = {"userId": str(account.id), "difficulty": "hard", "topics": ["Graphs"]}
+    await first.emit("join-queue", join)
+    await first.wait_for("joined-queue", lambda data: data.get("ok") is True)
+    matchmaker = client.get_workflow_handle(stack.settings.matchmaker_id)
+
+    async def matchmaker_events() -> int:
+        history = await matchmaker.fetch_history()
+        return len(history.events)
+
+    before = await stack.call(matchmaker_events())
+    await first.disconnect()
+    for _ in range(30):
+        storm = peers(stack.base_url, MATCHING_NAMESPACE)
+        await storm.connect({"token": account.token})
+        await storm.disconnect()
+    last = peers(stack.base_url, MATCHING_NAMESPACE)
+    await last.connect({"token": account.token})
+    await asyncio.sleep(2.0)  # past the disconnect grace of every socket the storm closed
+
+    grown = await stack.call(matchmaker_events()) - before
+    # Two re-announcements fit the limit (the join took the third): a handful of events, where
+    # thirty announcements made well over a hundred.
+    assert grown <= 25, grown
+    request = client.get_workflow_handle_for(MatchRequestWorkflow.run, f"match-{account.id}")
+    status = await stack.call(request.query(MatchRequestWorkflow.status))
+    assert status.outcome is Outcome.WAITING

@@ -150,15 +150,17 @@ class MatchingNamespace(AuthenticatedNamespace):
                     return
                 if not (isinstance(state, MatchStatus) and state.outcome is Outcome.WAITING):
                     return
-                # Each announcement reaches the shared matchmaker: a reconnect storm of one
-                # user's sockets must not become a storm of signals there.
-                if not self.app.limits.allow(Action.MATCH_REQUEST, user_id):
+                # Each re-announcement reaches the shared matchmaker: a reconnect storm of one
+                # user's sockets must not become a storm of signals there. The request still
+                # hears of the socket (its disconnect grace counts on it); past the limit it
+                # only does not announce itself again.
+                announce = self.app.limits.allow(Action.MATCH_REQUEST, user_id)
+                if not announce:
                     log.info("re-announcement of %s skipped: over its rate limit", user_id)
-                    return
                 # The request re-announces itself; the matchmaker answers with joined-queue, or
                 # with matched if the pair was made a moment ago.
                 if await self.app.orchestrator.presence(
-                    user_id, sid, connected=True, announce=True
+                    user_id, sid, connected=True, announce=announce
                 ):
                     return
             except Exception:
