@@ -28,6 +28,8 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 BUILD_SECONDS = 300
 # Every step waits on a condition; this is its ceiling on a slow, shared machine.
 STEP_MS = 15_000
+# The room's document cap under the browser tests' `peerprep up`.
+BROWSER_DOCUMENT_BYTES = 4096
 # As root in a container, with no network but loopback: no sandbox, and none of Chromium's
 # background calls home (they would be refused, many at a time).
 CHROMIUM_ARGS = [
@@ -80,8 +82,13 @@ def screenshots() -> Path:
 @pytest.fixture
 def up(tmp_path: Path, client_bundle: Path) -> Iterator[Stack]:
     """``peerprep up`` on free ports with a fresh data dir, serving the built client."""
-    # A browser session lasts seconds: points must not wait for the default 5 minutes.
-    stack = Stack(tmp_path / "data", PEERPREP_POINTS_MIN_SESSION_SECONDS="0")
+    # A browser session lasts seconds: points must not wait for the default 5 minutes. The
+    # document cap is small enough for a test to reach it with one paste.
+    stack = Stack(
+        tmp_path / "data",
+        PEERPREP_POINTS_MIN_SESSION_SECONDS="0",
+        PEERPREP_MAX_DOCUMENT_BYTES=str(BROWSER_DOCUMENT_BYTES),
+    )
     try:
         stack.start()
         yield stack

@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.async_api import expect
 
+from tests.browser.conftest import BROWSER_DOCUMENT_BYTES
 from tests.browser.student import Student
 from tests.up_process import Stack
 
@@ -80,3 +81,26 @@ async def test_a_select_all_delete_is_announced_and_either_member_restores_it(
     await note.get_by_role("button", name="Restore them").click()
     await alice.wait_for_text(LINES)
     await bob.wait_for_text(LINES)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(240)
+async def test_a_refused_paste_is_explained_and_the_room_starts_again_from_what_was_saved(
+    up: Stack, students: tuple[Student, Student]
+) -> None:
+    alice, bob = students
+    await meet(up, alice, bob)
+    await alice.type_at_end("kept = 1")
+    await bob.wait_for_text("kept = 1")
+
+    await alice.page.keyboard.insert_text("\n" + "x" * (BROWSER_DOCUMENT_BYTES + 100))
+
+    await expect(alice.page.locator(".notice", has_text="was not saved")).to_contain_text(
+        f"at most {BROWSER_DOCUMENT_BYTES} bytes"
+    )
+    await alice.wait_connected()
+    await alice.wait_for_text("kept = 1")
+    await bob.wait_for_text("kept = 1")
+    # The room goes on from there.
+    await alice.type_at_end("\nmore = 2")
+    await bob.wait_for_text("kept = 1\nmore = 2")

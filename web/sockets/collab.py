@@ -27,6 +27,8 @@ MAX_CHAT_CHARS = 2000
 HISTORY_DEFAULT = 50
 HISTORY_MAX = 200
 ENDED = "this session has ended; the room takes no more changes"
+# collab:error's code for a refused edit.
+UPDATE_REFUSED = "update-refused"
 
 
 Payload = TypeVar("Payload", bound=BaseModel)
@@ -210,7 +212,11 @@ class CollabNamespace(AuthenticatedNamespace):
 
     async def update(self, sid: str, data: Any = None, *_extra: Any) -> None:
         member = await self._writer(sid)
-        if member is None or not await self._within(sid, Action.COLLAB_UPDATE, member):
+        if member is None:
+            return
+        if not self.app.limits.allow(Action.COLLAB_UPDATE, member.user_id, member.room_id):
+            limit = self.app.limits.describe(Action.COLLAB_UPDATE)
+            await self._refuse_update(sid, f"too fast: at most {limit} edits; wait a moment")
             return
         limits, keys = self.app.limits, (member.user_id, member.room_id)
 
@@ -224,7 +230,7 @@ class CollabNamespace(AuthenticatedNamespace):
                 member.room_id, member.user_id, data, admit=within_budget
             )
         except InvalidUpdate as invalid:
-            await self._error(sid, str(invalid))
+            await self._refuse_update(sid, str(invalid))
             return
         limits.spend(Action.COLLAB_APPLY_MS, round(applied.integrate_seconds * 1000), *keys)
         # Persisted above; only now does anyone else see it.
@@ -383,6 +389,15 @@ class CollabNamespace(AuthenticatedNamespace):
 
     async def _error(self, sid: str, message: str) -> None:
         await self.emit(events.COLLAB_ERROR, {"ok": False, "message": message}, to=sid)
+
+    async def _refuse_update(self, sid: str, message: str) -> None:
+        """An edit the room did not take: the sender's document now holds what the room does
+        not, so the error says so (``code``) and a client starts again from the room's state."""
+        await self.emit(
+            events.COLLAB_ERROR,
+            {"ok": False, "message": message, "code": UPDATE_REFUSED},
+            to=sid,
+        )
 
     async def _within(self, sid: str, action: Action, member: Member) -> bool:
         """Count one ``action``; past its limit, tell the sender and refuse it."""

@@ -21,6 +21,8 @@ const STATUS = {
   closed: ["Disconnected (read-only)", "error"],
 };
 const TRANSIENT_ERROR_MS = 6000;
+// Why the room was reopened after an edit of ours was refused (shown once it is open again).
+const REFUSED_NOTICE = "peerprep.refusedEdit";
 
 async function loadRoom(roomId) {
   try {
@@ -194,6 +196,12 @@ export async function roomPage(root, ctx) {
         leaveButton.disabled = true;
         showAlert("info", `This session has ended (${reason}). Your attempt is in your history.`);
       },
+      refused(message) {
+        // Our document holds an edit the room does not: reopen the room from its saved state,
+        // and say why once it is open again.
+        sessionStorage.setItem(REFUSED_NOTICE, message);
+        location.reload();
+      },
       error(message, fatal) {
         if (fatal) {
           ended = true;
@@ -206,6 +214,11 @@ export async function roomPage(root, ctx) {
     },
   });
   const editor = createEditor(editorHost, { text: connection.text, awareness: connection.awareness });
+  const refusedBefore = sessionStorage.getItem(REFUSED_NOTICE);
+  if (refusedBefore) {
+    sessionStorage.removeItem(REFUSED_NOTICE);
+    showAlert("error", `Your last change was not saved: ${refusedBefore}. The room shows what was saved.`);
+  }
   ctx.onLeave(() => {
     connection.close();
     editor.destroy();

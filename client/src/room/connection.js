@@ -24,7 +24,7 @@ function bytes(data) {
 /**
  * `handlers`: status(state), language(name), chatHistory(list), chat(message), history(list),
  * historyNew(record), removed({userId, lines, restoreTo}), completed(userId), left(userId),
- * ended(reason), error(message, fatal).
+ * ended(reason), refused(message) (an edit of ours the room did not take), error(message, fatal).
  * `status` is one of connecting, live, reconnecting, closed.
  */
 export function connectRoom({ roomId, token, user, handlers }) {
@@ -88,7 +88,11 @@ export function connectRoom({ roomId, token, user, handlers }) {
   });
   socket.on("collab:left", (payload) => handlers.left(payload?.userId));
   socket.on("collab:ended", (payload) => handlers.ended(payload?.reason ?? "ended"));
-  socket.on("collab:error", (payload) => handlers.error(messageOf(payload), !live));
+  socket.on("collab:error", (payload) => {
+    // A refused edit stays in our document but not in the room's: start again from the room.
+    if (payload?.code === "update-refused") handlers.refused(messageOf(payload));
+    else handlers.error(messageOf(payload), !live);
+  });
   socket.on("connect_error", (error) => {
     live = false;
     handlers.status(socket.active ? "reconnecting" : "closed");
