@@ -82,13 +82,10 @@ class UpdateLimits:
 
 @dataclass(frozen=True, slots=True)
 class UpdateShape:
-    """What an accepted update adds: its new structs, the UTF-8 bytes of its new text, its deleted
-    ranges, and the document's state vector after it."""
+    """What an accepted update adds: the UTF-8 bytes of its new text and the two-unit characters
+    in it."""
 
-    structs: int
     inserted_bytes: int
-    deleted_ranges: int
-    state_after: dict[int, int]
     pairs: PairClocks
     # Whether some of it is already in the document: then only the rest is applied (yrs cut the
     # known part of a struct differently in a long-lived document than in a fresh one).
@@ -174,10 +171,8 @@ class _Decoded:
     structs: int = 0
     inserted_bytes: int = 0
     skips: int = 0
-    # client -> (start, end) of its new structs
+    # (client, start, end) of each client's new structs
     runs: list[tuple[int, int, int]] = field(default_factory=list)
-    # (client, clock) of the pieces of text that start inside what the document already has
-    overlaps: list[tuple[int, int]] = field(default_factory=list)
     pairs: PairClocks = field(default_factory=dict)
     references: list[tuple[int, int, int]] = field(default_factory=list)
     deletes: list[tuple[int, int, int]] = field(default_factory=list)
@@ -293,10 +288,7 @@ def inspect_update(
         if splits_a_character(client, clock) or splits_a_character(client, clock + length):
             raise RejectedUpdate("the update splits a character in two")
     return UpdateShape(
-        structs=decoded.structs,
         inserted_bytes=decoded.inserted_bytes,
-        deleted_ranges=len(decoded.deletes),
-        state_after=after,
         pairs=decoded.pairs,
         overlaps=any(start < state.get(client, 0) for client, start, _end in decoded.runs),
     )

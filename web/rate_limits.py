@@ -99,27 +99,19 @@ class RateLimits:
         return bool(self._limiter.hit(self._items[action], action.value, *keys))
 
     def spent(self, action: Action, *keys: str) -> bool:
-        """Whether ``action`` by ``keys`` has used up its limit (counts nothing)."""
-        if action in HOT:
-            return self._bucket(action, keys).tokens <= 0
-        return not self._limiter.test(self._items[action], action.value, *keys)
+        """Whether a keystroke-rate ``action`` by ``keys`` has used up its limit (counts
+        nothing)."""
+        return self._bucket(action, keys).tokens <= 0
 
     def spend(self, action: Action, cost: int, *keys: str) -> None:
-        """Count ``cost`` units of ``action``. A keystroke-rate action may be overdrawn by up to
-        its whole limit: a costly update makes its sender wait in proportion. Any other is
-        counted as far as its window has room."""
-        if cost <= 0:
-            return
-        if action in HOT:
+        """Count ``cost`` units of a keystroke-rate ``action``, overdrawing it by up to its whole
+        limit: a costly update makes its sender wait in proportion."""
+        if cost > 0:
             bucket = self._bucket(action, keys)
             bucket.tokens = max(bucket.tokens - cost, -bucket.capacity)
-            return
-        item = self._items[action]
-        left = self._limiter.get_window_stats(item, action.value, *keys).remaining
-        if left > 0:
-            self._limiter.hit(item, action.value, *keys, cost=min(cost, left))
 
     def _bucket(self, action: Action, keys: tuple[str, ...]) -> _Bucket:
+        assert action in HOT, f"{action} is counted in windows, not buckets"
         now = time.monotonic()
         key = (action.value, *keys)
         bucket = self._buckets.get(key)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from settings import Settings
 from storage.database import Database
@@ -12,6 +12,9 @@ from web.documents import Documents
 from web.orchestration import Orchestrator
 from web.rate_limits import RateLimits
 from web.topics import KnownTopics
+
+if TYPE_CHECKING:
+    from web.http.health import HealthReport
 
 
 @dataclass(slots=True)
@@ -24,5 +27,5 @@ class AppState:
     documents: Documents
     topics: KnownTopics
     limits: RateLimits
-    # The last report of the background health checks (web.http.health.HealthReport).
-    health: Any = None
+    # The last report of the background health checks (None until the first one).
+    health: HealthReport | None = None

@@ -124,7 +124,7 @@ STARTING = HealthReport(status="degraded", dependencies={})
 async def health(state: State) -> JSONResponse:
     """The last background report (503 with no dependencies before the first one)."""
     report = state.health
-    return _answer(report if isinstance(report, HealthReport) else STARTING)
+    return _answer(report or STARTING)
 
 
 @router.get(

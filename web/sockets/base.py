@@ -87,8 +87,8 @@ class AuthenticatedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 # Built once: a keystroke's event should not build the table again.
                 self._handlers = self.handlers()
             if getattr(known, "expires_at", float("inf")) <= time.time():
-                await self.emit(self.error_event, {"ok": False, "message": EXPIRED}, to=sid)
-                await self.disconnect(sid)
+                # Its timer may not have fired yet.
+                await self._expire(sid)
                 return None
             handler = self._handlers.get(event)
             if handler is None:

@@ -214,20 +214,20 @@ class CollabNamespace(AuthenticatedNamespace):
         member = await self._writer(sid)
         if member is None:
             return
-        if not self.app.limits.allow(Action.COLLAB_UPDATE, member.user_id, member.room_id):
-            limit = self.app.limits.describe(Action.COLLAB_UPDATE)
-            await self._refuse_update(sid, f"too fast: at most {limit} edits; wait a moment")
-            return
         limits, keys = self.app.limits, (member.user_id, member.room_id)
 
-        def within_budget() -> str | None:
+        def admit() -> str | None:
+            # Under the room's lock, so a burst of updates is counted one by one.
+            if not limits.allow(Action.COLLAB_UPDATE, *keys):
+                limit = limits.describe(Action.COLLAB_UPDATE)
+                return f"too fast: at most {limit} edits; wait a moment"
             if limits.spent(Action.COLLAB_APPLY_MS, *keys):
                 return "your recent edits took too long to apply; wait a moment"
             return None
 
         try:
             applied = await self.app.documents.apply(
-                member.room_id, member.user_id, data, admit=within_budget
+                member.room_id, member.user_id, data, admit=admit
             )
         except InvalidUpdate as invalid:
             await self._refuse_update(sid, str(invalid))
