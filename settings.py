@@ -168,6 +168,9 @@ class Settings(BaseSettings):
     max_update_items: int = Field(default=1_000, ge=1, le=1_000_000)
     max_update_clients: int = Field(default=4, ge=1, le=1_000)
     max_update_deletes: int = Field(default=20_000, ge=1, le=1_000_000)
+    # Concurrent edits (in clock units: characters, deleted ones too) that one update's items
+    # may be placed among; yrs walks all of them (storage.item_order).
+    max_update_concurrent: int = Field(default=8_192, ge=16, le=16 * 1024 * 1024)
     max_document_bytes: int = Field(default=256 * 1024, ge=1024, le=64 * 1024 * 1024)
     document_unload_seconds: float = Field(default=60.0, gt=0)
     history_burst_idle_seconds: float = Field(default=1.0, gt=0)

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 from storage.docstore import TEXT_NAME
+from storage.item_order import Struct
 
 # Far below u32's end, far above any real document's clock.
 MAX_CLOCK = 2**31 - 1
@@ -78,6 +79,10 @@ class UpdateLimits:
     max_clients: int = 4
     # Deleted ranges in one update (a select-all delete names one per run of items).
     max_deletes: int = 20_000
+    # Clock units of concurrent items one update's items may be placed among (item_order): an
+    # honest editor meets a few; a partner typing for an hour in one place while one was offline,
+    # some thousands.
+    max_concurrent: int = 8_192
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,8 @@ class UpdateShape:
     # Whether some of it is already in the document: then only the rest is applied (yrs cut the
     # known part of a struct differently in a long-lived document than in a fresh one).
     overlaps: bool
+    # Its structs, in the update's order, for the room's item order to check and place.
+    structs: tuple[Struct, ...] = ()
 
 
 class _Reader:
@@ -176,6 +183,7 @@ class _Decoded:
     pairs: PairClocks = field(default_factory=dict)
     references: list[tuple[int, int, int]] = field(default_factory=list)
     deletes: list[tuple[int, int, int]] = field(default_factory=list)
+    placed: list[Struct] = field(default_factory=list)
 
 
 def _decode(update: bytes, limits: UpdateLimits) -> _Decoded:
@@ -219,11 +227,24 @@ def _read_struct(reader: _Reader, decoded: _Decoded, client: int, clock: int) ->
     content = info & _CONTENT_MASK
     if content in (_GC, _SKIP):
         decoded.skips += content == _SKIP
-        return _positive(reader.varuint(MAX_CLOCK))
+        length = _positive(reader.varuint(MAX_CLOCK))
+        if content == _GC:
+            decoded.placed.append(Struct(client, clock, length, listed=False))
+        return length
+    origin = right = None
     if info & _HAS_ORIGIN:
-        decoded.references.append((_LEFT, reader.varuint(MAX_CLIENT), reader.varuint(MAX_CLOCK)))
+        origin = reader.varuint(MAX_CLIENT), reader.varuint(MAX_CLOCK)
+        decoded.references.append((_LEFT, *origin))
     if info & _HAS_RIGHT_ORIGIN:
-        decoded.references.append((_RIGHT, reader.varuint(MAX_CLIENT), reader.varuint(MAX_CLOCK)))
+        right = reader.varuint(MAX_CLIENT), reader.varuint(MAX_CLOCK)
+        decoded.references.append((_RIGHT, *right))
+    length = _read_content(reader, decoded, info, client, clock)
+    decoded.placed.append(Struct(client, clock, length, origin, right))
+    return length
+
+
+def _read_content(reader: _Reader, decoded: _Decoded, info: int, client: int, clock: int) -> int:
+    content = info & _CONTENT_MASK
     if not info & (_HAS_ORIGIN | _HAS_RIGHT_ORIGIN):
         if reader.varuint(1) != 1 or reader.string() != TEXT_NAME:
             raise RejectedUpdate(f"only the shared text {TEXT_NAME!r} may be edited")
@@ -291,18 +312,23 @@ def inspect_update(
         inserted_bytes=decoded.inserted_bytes,
         pairs=decoded.pairs,
         overlaps=any(start < state.get(client, 0) for client, start, _end in decoded.runs),
+        structs=tuple(decoded.placed),
     )
 
 
-def learn_pairs(update: bytes, pairs: PairClocks) -> None:
-    """Add the two-unit characters of a stored (already accepted) update to ``pairs``."""
+def learn_stored(update: bytes, pairs: PairClocks) -> list[Struct]:
+    """Add the two-unit characters of a stored (already accepted) update to ``pairs``; return
+    its structs, for the room's item order."""
     try:
         decoded = _decode(update, _UNBOUNDED)
     except RejectedUpdate:
         # Written before these rules, or not by a client: its characters cannot be told apart.
-        return
+        return []
     for client, clocks in decoded.pairs.items():
         pairs.setdefault(client, set()).update(clocks)
+    return decoded.placed
 
 
-_UNBOUNDED = UpdateLimits(max_bytes=2**62, max_structs=2**62, max_clients=2**62, max_deletes=2**62)
+_UNBOUNDED = UpdateLimits(
+    max_bytes=2**62, max_structs=2**62, max_clients=2**62, max_deletes=2**62, max_concurrent=2**62
+)

@@ -85,6 +85,7 @@ def open_documents(settings: Settings) -> Documents:
             max_structs=settings.max_update_items,
             max_clients=settings.max_update_clients,
             max_deletes=settings.max_update_deletes,
+            max_concurrent=settings.max_update_concurrent,
         ),
         max_document_bytes=settings.max_document_bytes,
         unload_after_seconds=settings.document_unload_seconds,

@@ -19,6 +19,7 @@ from typing import Any
 from pycrdt import Doc, Text, TextEvent, get_update
 
 from storage.docstore import MAX_HISTORY_READ, DocStore, HistoryRecord, load_document
+from storage.item_order import ItemOrder, RefusedOrder
 from storage.replay import Replayer
 from storage.update_guard import (
     MissingEdits,
@@ -28,7 +29,7 @@ from storage.update_guard import (
     UpdateShape,
     decode_state_vector,
     inspect_update,
-    learn_pairs,
+    learn_stored,
 )
 from web import metrics
 from web.text_changes import (
@@ -91,6 +92,8 @@ class _Room:
     bursts: dict[str, _Burst] = field(default_factory=dict)
     # Where the text's two-unit characters are, which no update may split (update_guard).
     pairs: PairClocks = field(default_factory=dict)
+    # The text's items in order, with what each author knew (storage.item_order).
+    order: ItemOrder = field(default_factory=ItemOrder)
 
 
 def _minimal_edit(text: Text, current: str, target: str) -> None:
@@ -274,7 +277,8 @@ class Documents:
                 if shape.overlaps:
                     data = get_update(data, room.doc.get_state())
                     shape = self._check(room, data)
-            except RejectedUpdate as rejected:
+                room.order.admit(shape.structs, self.limits.max_concurrent)
+            except (RejectedUpdate, RefusedOrder) as rejected:
                 raise InvalidUpdate(str(rejected)) from None
             before = self._content(room)
             room.deltas.clear()
@@ -320,7 +324,8 @@ class Documents:
         try:
             room.doc.apply_update(update)
         except ValueError:
-            room.content = None
+            # The item order already holds the update: the next use reloads the room.
+            self._rooms.pop(room.room_id, None)
             raise InvalidUpdate("the update is not a valid Yjs update") from None
         except (KeyboardInterrupt, SystemExit, asyncio.CancelledError):
             raise
@@ -362,7 +367,7 @@ class Documents:
                 self._rooms.pop(room_id, None)
                 raise
             room.seq = max(room.seq, seq)
-            learn_pairs(update, room.pairs)
+            room.order.learn(learn_stored(update, room.pairs))
             self._track(room, user_id, before, stamp)
             # A revert is its own history entry at once, not part of a typing burst.
             await self._close_burst(room, user_id)
@@ -384,7 +389,7 @@ class Documents:
                 room = _Room(
                     room_id=room_id, doc=doc, text=text, seq=stored[-1][0] if stored else 0
                 )
-                learn_pairs(state, room.pairs)
+                room.order.learn(learn_stored(state, room.pairs))
                 text.observe(functools.partial(self._observe, room))
                 self._rooms[room_id] = room
         self._loading.pop(room_id, None)
@@ -404,7 +409,7 @@ class Documents:
             return
         for seq, update in await self.store.updates_after(room.room_id, room.seq):
             room.doc.apply_update(update)
-            learn_pairs(update, room.pairs)
+            room.order.learn(learn_stored(update, room.pairs))
             room.seq = max(room.seq, seq)
         # Other users' edits: not part of anyone's history burst here (theirs is in their process).
         room.deltas.clear()

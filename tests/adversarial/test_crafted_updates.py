@@ -202,3 +202,54 @@ async def test_an_update_the_room_partly_has_is_stored_and_relayed_without_that_
     assert await documents.text(ROOM) == "abcdef"
     _doc, replayed = load_document(await documents.store.updates(ROOM))
     assert str(replayed) == "abcdef"
+
+
+FORGED_ORIGINS = {
+    # Each would land elsewhere in the live document than in one built from its encoding.
+    "right origin before the origin": lambda c: [Item("X", origin=(c, 5), right=(c, 2))],
+    "the author's own item between": lambda c: [
+        Item("X", origin=(c, 1), right=(c, 2)),
+        Item("Y", origin=(c, 1), right=(c, 2)),
+    ],
+    "no right origin past the author's own item": lambda c: [
+        Item("X", origin=(c, 8)),
+        Item("Y", origin=(c, 3)),
+    ],
+}
+
+
+@pytest.mark.parametrize("case", list(FORGED_ORIGINS))
+async def test_items_whose_origins_were_never_neighbours_are_refused_also_after_a_reload(
+    tmp_path: Path, case: str
+) -> None:
+    """storage.item_order: the order of the room's items is known again when it is loaded."""
+    author, partner = Author(), Author()
+    for attempt in range(2):
+        documents = Documents(LevelDbDocStore(tmp_path / "docs"))
+        await documents.start()
+        try:
+            if attempt == 0:
+                first = author.type(0, "hello world ")
+                await documents.apply(ROOM, "alice", first)
+                # A partner's concurrent edit, so that the room's order is not one author's.
+                partner.doc.apply_update(first)
+                await documents.apply(ROOM, "bob", partner.type(6, "big "))
+            forged = Update([(4242, 0, FORGED_ORIGINS[case](author.doc.client_id))]).encode()
+            with pytest.raises(InvalidUpdate, match="never neighbours"):
+                await documents.apply(ROOM, "mallory", forged)
+            assert await documents.text(ROOM) == "hello big world "
+            assert len(await documents.store.updates(ROOM)) == 2
+        finally:
+            await documents.stop()
+            await documents.store.close()
+    # Refused means unchanged: an honest edit of a newcomer still fits.
+    documents = Documents(LevelDbDocStore(tmp_path / "docs"))
+    await documents.start()
+    try:
+        mallory = Author()
+        mallory.doc.apply_update(await documents.state(ROOM))
+        await documents.apply(ROOM, "mallory", mallory.type(1, "Q"))
+        assert await documents.text(ROOM) == "hQello big world "
+    finally:
+        await documents.stop()
+        await documents.store.close()

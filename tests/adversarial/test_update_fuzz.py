@@ -1,7 +1,8 @@
 """A bounded Yjs update fuzzer against the documents layer: mutations of real updates and
 generated structures (clocks near the limits, deletes before their items, embeds, foreign roots).
 Every update is either refused with InvalidUpdate and changes nothing, or accepted, and then the
-persisted log replays to the live text and compaction keeps it.
+persisted log replays to the live text, a fresh document from the live one's encoding (what a
+joining member gets) holds that text too, and compaction keeps it.
 
 ``PEERPREP_FUZZ_CASES`` raises the case count for a longer run by hand (the default keeps CI
 quick); ``PEERPREP_FUZZ_SEED`` replays one run."""
@@ -118,6 +119,9 @@ async def test_fuzzed_updates_are_refused_cleanly_or_stored_so_they_replay(tmp_p
             live = await documents.text(room)
             _doc, replayed = load_document(await store.updates(room))
             assert str(replayed) == live, (SEED, case, hostile.hex())
+            # What a joining member and every reload see: the live document's own encoding.
+            _doc, fresh = load_document([await documents.state(room)])
+            assert str(fresh) == live, (SEED, case, hostile.hex())
         await store.compact(room)
         _doc, compacted = load_document(await store.updates(room))
         assert str(compacted) == await documents.text(room), SEED

@@ -63,7 +63,7 @@ async def _emits_heard(channel: str) -> AsyncIterator[list[dict[str, Any]]]:
         listener.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await listener
-        await pubsub.aclose()  # type: ignore[no-untyped-call]
+        await pubsub.aclose()
         await connection.aclose()
 
 
