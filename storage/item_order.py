@@ -29,7 +29,7 @@ mirror agree with yrs without seeing its blocks.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 ID = tuple[int, int]
@@ -91,13 +91,9 @@ class ItemOrder:
         self._head: _Node | None = None
         # client -> (start clocks, nodes), both in clock order
         self._clients: dict[int, tuple[list[int], list[_Node]]] = {}
-
-    @classmethod
-    def of(cls, structs: Iterable[Struct]) -> ItemOrder:
-        """The order a stored (trusted) state makes, its structs in any order."""
-        order = cls()
-        order.learn(structs)
-        return order
+        # While admitting a client's update: the clock units of concurrent items it may still
+        # be placed among. None while learning trusted structs, which are not checked.
+        self._passable: int | None = None
 
     def next_clock(self, client: int) -> int:
         entry = self._clients.get(client)
@@ -127,7 +123,7 @@ class ItemOrder:
                         continue
                     if not self._ready(part):
                         break
-                    self._place(part, None)
+                    self._place(part)
                     queue.pop()
                     progress = True
                 if not queue:
@@ -138,16 +134,18 @@ class ItemOrder:
         change nothing. ``max_passed`` bounds the clock units of concurrent items the update's
         items are placed among (what yrs will walk)."""
         marks = {struct.client: self.next_clock(struct.client) for struct in structs}
-        budget = [max_passed]
+        self._passable = max_passed
         try:
             for struct in structs:
                 if not self._ready(struct):
                     raise RefusedOrder("the update builds on edits the text does not hold")
-                self._place(struct, budget)
+                self._place(struct)
         except RefusedOrder:
             for client, mark in marks.items():
                 self._truncate(client, mark)
             raise
+        finally:
+            self._passable = None
 
     def ids(self) -> list[ID]:
         """Every listed item's id, in text order (deleted ones included)."""
@@ -258,7 +256,7 @@ class ItemOrder:
                 merged[client] = end
         return merged
 
-    def _place(self, struct: Struct, budget: list[int] | None) -> None:
+    def _place(self, struct: Struct) -> None:
         known = self._own_knowledge(struct)
         if not struct.listed:
             self._add(_Node(struct.client, struct.clock, struct.length, None, None, known, False))
@@ -273,37 +271,60 @@ class ItemOrder:
         right = self._find(*struct.right) if struct.right is not None else None
         first = left.succ if left is not None else self._head
         if first is not right:
-            between = self._between(first, right, struct, budget)
-            left = _yata_left(left, between, struct, self._find)
+            between = self._between(first, right, struct, known)
+            left = self._yata_left(left, between, struct)
         self._insert_after(left, struct, known)
 
     def _between(
-        self, first: _Node | None, right: _Node | None, struct: Struct, budget: list[int] | None
+        self, first: _Node | None, right: _Node | None, struct: Struct, known: dict[int, int]
     ) -> list[_Node]:
-        """The items between the new struct's origin and right origin; when checking (a
-        budget), refuse the struct if its author must have known one of them."""
+        """The items between the new struct's origin and right origin. When admitting, refuse
+        the struct if its author must have known one of them (``known``, its knowledge less its
+        own client, whose earlier items it knew), or if they are too many."""
+        checking = self._passable is not None
         between: list[_Node] = []
         node = first
         while node is not right:
             if node is None:
-                if budget is None:
+                if not checking:
                     break  # a stored item: placed as yrs placed it, scanning to the end
                 raise RefusedOrder("the update's edits have origins that were never neighbours")
-            between.append(node)
-            if budget is not None:
-                budget[0] -= node.length
-                if budget[0] < 0:
+            if checking:
+                assert self._passable is not None
+                self._passable -= node.length
+                if self._passable < 0:
                     raise RefusedOrder("the update inserts among too many concurrent edits")
-            node = node.succ
-        if budget is not None:
-            refs: list[ID] = [ref for ref in (struct.origin, struct.right) if ref is not None]
-            if struct.clock:
-                refs.append((struct.client, struct.clock - 1))
-            known = self._knowledge(refs)
-            for node in between:
-                if node.clock < known.get(node.client, 0):
+                seen = struct.clock if node.client == struct.client else known.get(node.client, 0)
+                if node.clock < seen:
                     raise RefusedOrder("the update's edits have origins that were never neighbours")
+            between.append(node)
+            node = node.succ
         return between
+
+    def _yata_left(self, left: _Node | None, between: list[_Node], struct: Struct) -> _Node | None:
+        """The item after which YATA puts ``struct`` among the concurrent items ``between`` its
+        origin's item ``left`` and its right origin (Yjs ``Item.integrate``, yrs
+        ``Item::integrate``)."""
+        before_origin: set[int] = set()
+        conflicting: set[int] = set()
+        for node in between:
+            before_origin.add(id(node))
+            conflicting.add(id(node))
+            if node.origin == struct.origin:
+                if node.client < struct.client:
+                    left = node
+                    conflicting.clear()
+                elif node.right == struct.right:
+                    break
+            else:
+                origin_node = self._find(*node.origin) if node.origin is not None else None
+                if origin_node is not None and id(origin_node) in before_origin:
+                    if id(origin_node) not in conflicting:
+                        left = node
+                        conflicting.clear()
+                else:
+                    break
+        return left
 
     def _insert_after(self, left: _Node | None, struct: Struct, known: dict[int, int]) -> None:
         if (
@@ -357,34 +378,3 @@ class ItemOrder:
             self._head = node.succ
         if node.succ is not None:
             node.succ.left = node.left
-
-
-def _yata_left(
-    left: _Node | None,
-    between: list[_Node],
-    struct: Struct,
-    find: Callable[[int, int], _Node | None],
-) -> _Node | None:
-    """The item after which YATA puts ``struct`` among the concurrent items ``between`` its
-    origin's item ``left`` and its right origin (Yjs ``Item.integrate``, yrs
-    ``Item::integrate``)."""
-    before_origin: set[int] = set()
-    conflicting: set[int] = set()
-    for node in between:
-        before_origin.add(id(node))
-        conflicting.add(id(node))
-        if node.origin == struct.origin:
-            if node.client < struct.client:
-                left = node
-                conflicting.clear()
-            elif node.right == struct.right:
-                break
-        else:
-            origin_node = find(*node.origin) if node.origin is not None else None
-            if origin_node is not None and id(origin_node) in before_origin:
-                if id(origin_node) not in conflicting:
-                    left = node
-                    conflicting.clear()
-            else:
-                break
-    return left

@@ -153,7 +153,6 @@ def decode_state_vector(encoded: bytes) -> dict[int, int]:
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-_LEFT, _RIGHT = 0, 1
 
 # Per client, the clocks that fall inside a character of two UTF-16 units (an emoji, say): no
 # split may come before one. Yjs in the browser mends such a split; yrs 0.28 does not and
@@ -181,7 +180,6 @@ class _Decoded:
     # (client, start, end) of each client's new structs
     runs: list[tuple[int, int, int]] = field(default_factory=list)
     pairs: PairClocks = field(default_factory=dict)
-    references: list[tuple[int, int, int]] = field(default_factory=list)
     deletes: list[tuple[int, int, int]] = field(default_factory=list)
     placed: list[Struct] = field(default_factory=list)
 
@@ -234,10 +232,8 @@ def _read_struct(reader: _Reader, decoded: _Decoded, client: int, clock: int) ->
     origin = right = None
     if info & _HAS_ORIGIN:
         origin = reader.varuint(MAX_CLIENT), reader.varuint(MAX_CLOCK)
-        decoded.references.append((_LEFT, *origin))
     if info & _HAS_RIGHT_ORIGIN:
         right = reader.varuint(MAX_CLIENT), reader.varuint(MAX_CLOCK)
-        decoded.references.append((_RIGHT, *right))
     length = _read_content(reader, decoded, info, client, clock)
     decoded.placed.append(Struct(client, clock, length, origin, right))
     return length
@@ -298,11 +294,16 @@ def inspect_update(
         # yrs keeps only the part of a run the document lacks, cutting it at the state.
         if start < state.get(client, 0) < end and splits_a_character(client, state[client]):
             raise RejectedUpdate("the update splits a character in two")
-    for kind, client, clock in decoded.references:
-        if clock >= after.get(client, 0):
-            raise MissingEdits()
-        if splits_a_character(client, clock + 1 if kind == _LEFT else clock):
-            raise RejectedUpdate("the update splits a character in two")
+    for struct in decoded.placed:
+        # A left origin splits after its item, a right origin before it.
+        for reference, boundary in ((struct.origin, 1), (struct.right, 0)):
+            if reference is None:
+                continue
+            client, clock = reference
+            if clock >= after.get(client, 0):
+                raise MissingEdits()
+            if splits_a_character(client, clock + boundary):
+                raise RejectedUpdate("the update splits a character in two")
     for client, clock, length in decoded.deletes:
         if clock + length > after.get(client, 0):
             raise MissingEdits("deletes")
