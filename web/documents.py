@@ -32,12 +32,8 @@ from storage.update_guard import (
     learn_stored,
 )
 from web import metrics
-from web.text_changes import (
-    apply_delta_to_bytes,
-    changes_from_delta,
-    merge_changes,
-    removed_lines,
-)
+from web.text_buffer import TextBuffer
+from web.text_changes import changes_from_delta, merge_changes, removed_lines
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +81,9 @@ class _Room:
     # The highest sequence number of the store's updates applied to ``doc``.
     seq: int = 0
     deltas: list[list[dict[str, Any]]] = field(default_factory=list)
-    # The text's UTF-8 bytes as the last tracked edit left them; None when only the document
-    # knows (reading it there costs a copy and an encoding of the whole text, which a keystroke
-    # should not pay).
-    content: bytes | None = None
+    # The text as the last tracked edit left it; None when only the document knows (reading it
+    # there costs a copy and an encoding of the whole text, which a keystroke should not pay).
+    content: TextBuffer | None = None
     bursts: dict[str, _Burst] = field(default_factory=dict)
     # Where the text's two-unit characters are, which no update may split (update_guard).
     pairs: PairClocks = field(default_factory=dict)
@@ -349,7 +344,7 @@ class Documents:
             self._refuse_if_closed(room_id)
             await self._catch_up(room)
             before = self._content(room)
-            current = before.decode()
+            current = str(before)
             if current == target:
                 return room.doc.get_update()
             state_before = room.doc.get_state()
@@ -416,25 +411,25 @@ class Documents:
         room.content = None
 
     @staticmethod
-    def _content(room: _Room) -> bytes:
+    def _content(room: _Room) -> TextBuffer:
         if room.content is None:
-            room.content = str(room.text).encode()
+            room.content = TextBuffer(str(room.text))
         return room.content
 
     @staticmethod
     def _observe(room: _Room, event: TextEvent) -> None:
         room.deltas.append(list(event.delta))  # type: ignore[attr-defined]
 
-    def _track(self, room: _Room, user_id: str, before: bytes, stamp: int) -> None:
+    def _track(self, room: _Room, user_id: str, text: TextBuffer, stamp: int) -> None:
+        """Turn the deltas of the update just integrated into history changes, and bring
+        ``text`` (the room's text before it) up to date with them."""
         changes: list[dict[str, Any]] = []
-        text = before
         exact = True
         removed = 0
         for delta in room.deltas:
             changes += changes_from_delta(text, delta)
             removed += removed_lines(text, delta)
-            text = apply_delta_to_bytes(text, delta)
-            exact = exact and all(isinstance(op.get("insert", ""), str) for op in delta)
+            exact = text.apply(delta) and exact
         room.deltas.clear()
         # Replayed from the deltas, the text is the document's own unless an embed was skipped
         # (the update rules refuse them; a store written before them may hold some): then the

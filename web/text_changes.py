@@ -5,14 +5,17 @@ pycrdt reports a ``TextEvent.delta`` in document order: ``{"retain": n}``, ``{"i
 characters, so every count is applied to the UTF-8 encoding of the text; lines and columns in the
 result count characters (code points), 1-based.
 
-The text may be given as ``str`` or as its UTF-8 ``bytes``. The documents keep the bytes: then a
-keystroke costs a copy of the text and a count of its newlines, not a decode and an encode of it.
+The text before the change is read through a :class:`web.text_buffer.TextBuffer` (one is made
+from a ``str`` or ``bytes``): the documents keep one per room, so a keystroke's position costs a
+chunk of the text, not a scan of everything before it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from web.text_buffer import TextBuffer, decode
 
 MAX_SNIPPET = 120
 
@@ -32,97 +35,71 @@ class _Cursor:
         else:
             self.col += len(text)
 
-    def advance_over(self, data: bytes, start: int, end: int) -> None:
-        """:meth:`advance` over ``data[start:end]`` (UTF-8), without copying it, and decoding
-        only what follows its last newline."""
-        last = data.rfind(b"\n", start, end)
-        if last >= 0:
-            self.line += data.count(b"\n", start, end)
-            self.col = 1 + len(_decode(data[last + 1 : end]))
-        else:
-            self.col += len(_decode(data[start:end]))
-
 
 def _change(kind: str, at: _Cursor, snippet: str) -> dict[str, Any]:
     return {"type": kind, "line": at.line, "col": at.col, "snippet": snippet[:MAX_SNIPPET]}
 
 
-def _decode(data: bytes) -> str:
-    # A JS peer counts UTF-16 units and may cut inside a character; a history line must never
-    # fail an edit over that.
-    return data.decode("utf-8", errors="replace")
+def _buffer(text: str | bytes | TextBuffer) -> TextBuffer:
+    return text if isinstance(text, TextBuffer) else TextBuffer(text)
 
 
-def _utf8(text: str | bytes) -> bytes:
-    return text if isinstance(text, bytes) else text.encode()
-
-
-def changes_from_delta(before: str | bytes, delta: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One history change per insert/delete of ``delta``, applied to the text ``before``.
+def changes_from_delta(
+    before: str | bytes | TextBuffer, delta: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """One history change per insert/delete of ``delta``, applied to the text ``before`` (which
+    is only read).
 
     A delete is positioned in ``before`` and its snippet is the deleted text; an insert is
     positioned in the text as it is after the ops before it. Snippets keep at most
     ``MAX_SNIPPET`` characters. Embedded (non-string) inserts are not text and are skipped.
     """
-    source = _utf8(before)
+    source = _buffer(before)
     index = 0
     in_before = _Cursor()
     in_after = _Cursor()
+    # Newlines the ops so far added (inserts) less those they removed (deletes).
+    shift = 0
     changes: list[dict[str, Any]] = []
     for op in delta:
         if "retain" in op:
-            end = index + op["retain"]
-            in_before.advance_over(source, index, end)
-            in_after.advance_over(source, index, end)
-            index = end
+            index += op["retain"]
+            line, col = source.position(index)
+            if line != in_before.line:
+                # The retained text ends on a line of ``before`` that the ops so far moved.
+                in_after.line, in_after.col = line + shift, col
+            else:
+                in_after.col += col - in_before.col
+            in_before.line, in_before.col = line, col
         elif "delete" in op:
-            deleted = _decode(source[index : index + op["delete"]])
+            deleted = decode(source.slice(index, index + op["delete"]))
             index += op["delete"]
             changes.append(_change("delete", in_before, deleted))
             in_before.advance(deleted)
+            shift -= deleted.count("\n")
         elif isinstance(op.get("insert"), str) and op["insert"]:
             inserted: str = op["insert"]
             changes.append(_change("insert", in_after, inserted))
             in_after.advance(inserted)
+            shift += inserted.count("\n")
     return changes
 
 
-def removed_lines(before: str | bytes, delta: list[dict[str, Any]]) -> int:
+def removed_lines(before: str | bytes | TextBuffer, delta: list[dict[str, Any]]) -> int:
     """How many lines ``delta``'s deletions touch in ``before`` (each deleted span counts the
     lines it reaches into)."""
-    source = _utf8(before)
+    source = _buffer(before)
     index = 0
     lines = 0
     for op in delta:
         if "retain" in op:
             index += op["retain"]
         elif "delete" in op:
-            deleted = source[index : index + op["delete"]]
+            deleted = source.slice(index, index + op["delete"])
             index += op["delete"]
             if deleted:
                 lines += deleted.count(b"\n") + 1
     return lines
-
-
-def apply_delta(before: str, delta: list[dict[str, Any]]) -> str:
-    """The text after ``delta`` (with pycrdt's byte counts) is applied to ``before``."""
-    return _decode(apply_delta_to_bytes(before.encode(), delta))
-
-
-def apply_delta_to_bytes(source: bytes, delta: list[dict[str, Any]]) -> bytes:
-    """:func:`apply_delta` on the text's UTF-8 bytes."""
-    parts: list[bytes] = []
-    index = 0
-    for op in delta:
-        if "retain" in op:
-            parts.append(source[index : index + op["retain"]])
-            index += op["retain"]
-        elif "delete" in op:
-            index += op["delete"]
-        elif isinstance(op.get("insert"), str):
-            parts.append(op["insert"].encode())
-    parts.append(source[index:])
-    return b"".join(parts)
 
 
 @dataclass(slots=True)

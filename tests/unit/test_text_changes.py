@@ -7,13 +7,8 @@ from typing import Any
 
 from pycrdt import Doc, Text, TextEvent
 
-from web.text_changes import (
-    MAX_SNIPPET,
-    apply_delta,
-    changes_from_delta,
-    merge_changes,
-    removed_lines,
-)
+from web.text_buffer import TextBuffer
+from web.text_changes import MAX_SNIPPET, changes_from_delta, merge_changes, removed_lines
 
 
 def ins(line: int, col: int, snippet: str) -> dict[str, Any]:
@@ -39,7 +34,9 @@ def pycrdt_delta(before: str, edit: Callable[[Text], None]) -> list[dict[str, An
     with doc.transaction():
         edit(text)
     assert len(deltas) == 1
-    assert apply_delta(before, deltas[0]) == str(text)
+    buffer = TextBuffer(before)
+    assert buffer.apply(deltas[0])
+    assert str(buffer) == str(text)
     return deltas[0]
 
 

@@ -16,6 +16,7 @@ from storage.replay import Replayer
 from storage.sql_docstore import SqlDocStore
 from tests.waiting import eventually, until
 from web.documents import Documents, InvalidUpdate
+from web.text_buffer import CHUNK
 
 ROOM = "room-docs"
 
@@ -109,8 +110,8 @@ def _position(text: str, index: int) -> tuple[int, int]:
 
 async def test_every_edit_s_history_places_it_where_it_happened(tmp_path: Path) -> None:
     """Each edit's history change names its own place and text, edit after edit, through text
-    beyond ASCII, several lines and a refused update: what each keystroke is measured against
-    is always the document as it stands."""
+    beyond ASCII, several lines, a text of many chunks (``web.text_buffer``) and a refused
+    update: what each keystroke is measured against is always the document as it stands."""
     documents = Documents(
         LevelDbDocStore(tmp_path / "docs"), burst_idle_seconds=0, burst_max_seconds=0
     )
@@ -118,7 +119,11 @@ async def test_every_edit_s_history_places_it_where_it_happened(tmp_path: Path) 
     typist = Typist()
     pieces = ("a", "é", "😀", "\n", "ab\ncd", "中文")
     rng = random.Random(7)
-    text, expected = "", []
+    text = "".join(f"line {number}: é{'x' * (number % 90)}\n" for number in range(600))
+    await documents.apply(ROOM, "u1", typist.type(0, text))
+    expected = [{"type": "insert", "line": 1, "col": 1, "snippet": text[:120]}]
+    await _history_count(documents, 1)
+    assert len(text.encode()) > 8 * CHUNK
     for step in range(60):
         if step == 30:
             with pytest.raises(InvalidUpdate):
