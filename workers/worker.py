@@ -10,7 +10,6 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from activities.notify import Notifier, NotifyActivities
 from activities.pairs import PairActivities
-from activities.probe import ProbeActivities
 from activities.sessions import SessionActivities
 from storage.attempts import PointsRule
 from storage.database import Database
@@ -18,10 +17,9 @@ from storage.docstore import DocumentReader
 from workers.telemetry import ActivityFailures
 from workflows.matching import MatchRequestWorkflow
 from workflows.matchmaker import MatchmakerWorkflow
-from workflows.probe import ProbeWorkflow
 from workflows.session import CollabSessionWorkflow
 
-WORKFLOWS = [ProbeWorkflow, MatchRequestWorkflow, MatchmakerWorkflow, CollabSessionWorkflow]
+WORKFLOWS = [MatchRequestWorkflow, MatchmakerWorkflow, CollabSessionWorkflow]
 
 
 def build_worker(
@@ -34,7 +32,6 @@ def build_worker(
     points: PointsRule | None = None,
     shutdown_grace_seconds: float = 5.0,
 ) -> Worker:
-    probe = ProbeActivities(database)
     notify = NotifyActivities(notifier)
     pairs = PairActivities(database, notifier, failpoints)
     sessions = SessionActivities(database, notifier, documents, points or PointsRule(), failpoints)
@@ -43,7 +40,6 @@ def build_worker(
         task_queue=task_queue,
         workflows=WORKFLOWS,
         activities=[
-            probe.count_questions,
             notify.notify,
             pairs.create_pairs,
             pairs.create_pair,

@@ -96,14 +96,6 @@ class MatchmakerWorkflow:
         many that the server fails the running task (which then replays the whole history)."""
         self._state.inbox.extend(InboxItem(enqueue=request) for request in batch.requests)
 
-    @workflow.update(name="enqueue_now")
-    def enqueue_now(self, request: Enqueue) -> None:
-        """The same as the ``enqueue`` signal, as an update: the server dispatches an update at
-        once (a speculative task) where a signal waits for a persisted task, so this is the fast
-        path at low load. Past the server's limit of updates in flight, callers fall back to
-        the signal."""
-        self._state.inbox.append(InboxItem(enqueue=request))
-
     @workflow.update(name="enqueue_for_news")
     async def enqueue_for_news(self, request: Enqueue) -> News:
         """The ``enqueue`` signal as an update that returns the news of its round for the

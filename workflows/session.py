@@ -31,11 +31,6 @@ CONTINUE = "continue"
 
 
 @dataclass(frozen=True, slots=True)
-class SessionEnd:
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
 class SessionResult:
     room_id: str
     reason: str
@@ -108,11 +103,6 @@ class CollabSessionWorkflow:
         self._ended = False
 
     @workflow.signal
-    def end(self, request: SessionEnd) -> None:
-        """An operator (or a test) ends the session now."""
-        self._end_reason = self._end_reason or request.reason
-
-    @workflow.signal
     def presence(self, presence: MemberPresence) -> None:
         key = (presence.user_id, presence.socket_id)
         if presence.connected:
@@ -141,10 +131,6 @@ class CollabSessionWorkflow:
     def complete(self, action: MemberAction) -> None:
         if self._is_member(action.user_id):
             self._completed.add(action.user_id)
-
-    @workflow.query
-    def members(self) -> list[str]:
-        return [member.user_id for member in self._session.members]
 
     @workflow.query
     def state(self) -> SessionState:
