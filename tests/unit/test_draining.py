@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 
 import pytest
@@ -18,16 +17,10 @@ from websockets.exceptions import ConnectionClosed
 
 from tests.waiting import until
 from web.draining import RECONNECT_NOTICE, send_clients_elsewhere
+from workers.temporal_server import free_port
 from workflows.events import COLLAB_NAMESPACE, MATCHING_NAMESPACE, SERVER_SHUTDOWN
 
 NAMESPACES = (MATCHING_NAMESPACE, COLLAB_NAMESPACE)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture
