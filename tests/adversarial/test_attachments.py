@@ -9,12 +9,10 @@ import tracemalloc
 from collections.abc import Callable
 
 from tests.adversarial.raw_socket import RawSocket
-from tests.conftest import Accounts
-from tests.live_stack import LiveStack
-from tests.socket_peer import SocketPeer
-from tests.web.test_collab import join, matched_room, settled
+from tests.helpers.accounts import Accounts
+from tests.helpers.live_stack import LiveStack
+from tests.helpers.rooms import Peers, join, matched_room, settled
 
-Peers = Callable[[str, str], SocketPeer]
 CHUNK = 2 * 1024 * 1024 - 64
 
 

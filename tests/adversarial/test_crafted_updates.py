@@ -11,15 +11,13 @@ import pytest
 from storage.docstore import load_document
 from storage.leveldb_docstore import LevelDbDocStore
 from tests.adversarial.forge import Item, Update, embed, first_client, formatting, wrapping_clock
-from tests.conftest import Accounts
-from tests.live_stack import LiveStack
-from tests.socket_peer import SocketPeer
-from tests.web.test_collab import join, matched_room, settled
-from tests.web.test_documents import Typist as Author
+from tests.helpers.accounts import Accounts
+from tests.helpers.live_stack import LiveStack
+from tests.helpers.rooms import Peers, join, matched_room, settled
+from tests.helpers.rooms import Typist as Author
 from web.documents import Documents, InvalidUpdate
 
 ROOM = "room-hostile"
-Peers = Callable[[str, str], SocketPeer]
 
 
 @pytest.fixture

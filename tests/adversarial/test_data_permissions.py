@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.up_process import Stack
+from tests.helpers.up_process import Stack
 
 
 @pytest.fixture

@@ -9,15 +9,13 @@ import httpx
 import pytest
 from pycrdt import Doc, Text
 
-from tests.conftest import Accounts
-from tests.live_stack import LiveStack
-from tests.socket_peer import SocketPeer
-from tests.waiting import until
-from tests.web.test_collab import _attempts, join, matched_room, settled
+from tests.helpers.accounts import Accounts
+from tests.helpers.live_stack import LiveStack
+from tests.helpers.records import attempts_with_code
+from tests.helpers.rooms import Peers, join, matched_room, settled
+from tests.helpers.waiting import until
 from web.documents import InvalidUpdate
 from workflows.events import COLLAB_NAMESPACE
-
-Peers = Callable[[str, str], SocketPeer]
 
 
 async def test_an_ended_rooms_sockets_are_disconnected_and_it_refuses_every_write(
@@ -48,5 +46,5 @@ async def test_an_ended_rooms_sockets_are_disconnected_and_it_refuses_every_writ
     back = peers(stack.base_url, COLLAB_NAMESPACE)
     await back.connect({"token": bob.token, "sessionId": room})
     assert "ended" in (await back.wait_for("collab:error"))["message"]
-    attempts = await _attempts(http, alice)
+    attempts = await attempts_with_code(http, alice)
     assert [attempt["code"] for attempt in attempts] == ["final answer"]

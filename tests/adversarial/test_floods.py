@@ -14,15 +14,14 @@ import httpx
 import pytest
 import socketio
 
-from tests.conftest import Accounts
-from tests.live_stack import LiveStack
-from tests.socket_peer import SocketPeer
-from tests.web.test_collab import join, matched_room
+from tests.helpers.accounts import Accounts
+from tests.helpers.live_stack import LiveStack
+from tests.helpers.rooms import Peers, join, matched_room
+from tests.helpers.socket_peer import SocketPeer
 from workflows.events import COLLAB_NAMESPACE, MATCHING_NAMESPACE
 from workflows.match_messages import Outcome
 from workflows.matching import MatchRequestWorkflow
 
-Peers = Callable[[str, str], SocketPeer]
 StackFactory = Callable[..., LiveStack]
 
 

@@ -10,13 +10,10 @@ import time
 from collections.abc import Callable
 
 from tests.adversarial.forge import Item, Update
-from tests.conftest import Accounts
-from tests.live_stack import LiveStack
-from tests.socket_peer import SocketPeer
-from tests.waiting import until
-from tests.web.test_collab import Editor, join, matched_room, settled
-
-Peers = Callable[[str, str], SocketPeer]
+from tests.helpers.accounts import Accounts
+from tests.helpers.live_stack import LiveStack
+from tests.helpers.rooms import Editor, Peers, join, matched_room, settled
+from tests.helpers.waiting import until
 
 
 async def _round_trips(writer: Editor, reader: Editor, count: int) -> list[float]:

@@ -11,7 +11,7 @@ import pytest
 import socketio
 
 from settings import get_settings
-from tests.conftest import ThreadedServer
+from tests.helpers.servers import ThreadedServer
 from web.sockets.server import create_socket_server
 from workers.temporal_server import free_port
 

@@ -16,12 +16,11 @@ import pytest
 from storage import attempts, users
 from storage.attempts import PointsRule, SessionOutcome
 from storage.database import Database
-from tests.conftest import Accounts
-from tests.live_stack import LiveStack
-from tests.socket_peer import SocketPeer
-from tests.web.test_collab import _attempts, _profile, join, matched_room, settled
+from tests.helpers.accounts import Accounts
+from tests.helpers.live_stack import LiveStack
+from tests.helpers.records import attempts_with_code, profile_of
+from tests.helpers.rooms import Peers, join, matched_room, settled
 
-Peers = Callable[[str, str], SocketPeer]
 QUESTION = {"id": 1, "title": "Two Sum", "difficulty": "Easy", "topics": ["Arrays"]}
 
 
@@ -51,9 +50,9 @@ async def test_completing_at_once_without_writing_code_earns_nothing(
     await _complete_and_leave(one, two)
     assert (await _finish(stack, room))["reason"] == "left"
     for account in (farmer, throwaway):
-        recorded = await _attempts(http, account)
+        recorded = await attempts_with_code(http, account)
         assert [(a["status"], a["points_awarded"]) for a in recorded] == [("completed", 0)]
-        profile = await _profile(http, account)
+        profile = await profile_of(http, account)
         assert (profile["total_points"], profile["questions_completed"]) == (0, 0)
 
 
@@ -69,12 +68,12 @@ async def test_points_go_to_the_member_who_wrote_code_in_a_room_that_lasted(
     await _complete_and_leave(one, two)
     await _finish(stack, room)
     earned = {
-        account.username: [a["points_awarded"] for a in await _attempts(http, account)]
+        account.username: [a["points_awarded"] for a in await attempts_with_code(http, account)]
         for account in (writer, watcher)
     }
     assert earned[watcher.username] == [0]
     assert earned[writer.username][0] > 0
-    assert (await _profile(http, writer))["questions_completed"] == 1
+    assert (await profile_of(http, writer))["questions_completed"] == 1
 
 
 async def _user(database: Database) -> uuid.UUID:

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from schemathesis.core.result import Ok
 from schemathesis.generation.case import Case
 
-from tests.conftest import RunningApp, mint_token
+from tests.helpers.accounts import mint_token
+from tests.helpers.servers import RunningApp
 
 EXAMPLES = int(os.environ.get("PEERPREP_FUZZ_EXAMPLES", "12"))
 

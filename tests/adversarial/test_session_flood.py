@@ -10,13 +10,12 @@ from typing import Any
 import httpx
 from temporalio.api.enums.v1 import EventType
 
-from tests.conftest import Accounts
-from tests.live_stack import LiveStack
-from tests.socket_peer import SocketPeer
-from tests.web.test_collab import _attempts, join, matched_room, settled
+from tests.helpers.accounts import Accounts
+from tests.helpers.live_stack import LiveStack
+from tests.helpers.records import attempts_with_code
+from tests.helpers.rooms import Peers, join, matched_room, settled
 from workflows.events import COLLAB_NAMESPACE
 
-Peers = Callable[[str, str], SocketPeer]
 HISTORY_LIMIT = 40
 
 
@@ -51,7 +50,7 @@ async def test_reconnect_and_language_floods_continue_the_session_and_lose_no_at
     )
     assert result["reason"] == "left"
     for account in (alice, mallory):
-        attempts = await _attempts(http, account)
+        attempts = await attempts_with_code(http, account)
         assert [(a["status"], a["code"]) for a in attempts] == [("left", "print('mine')")]
 
     runs: list[Any] = []

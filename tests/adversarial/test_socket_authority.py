@@ -9,14 +9,11 @@ from collections.abc import Callable
 from storage import users
 from storage.database import Database
 from storage.models import Role
-from tests.conftest import Accounts, mint_token
-from tests.live_stack import LiveStack
-from tests.socket_peer import SocketPeer
-from tests.waiting import eventually, until
-from tests.web.test_collab import Editor, join, matched_room
+from tests.helpers.accounts import Accounts, mint_token
+from tests.helpers.live_stack import LiveStack
+from tests.helpers.rooms import Editor, Peers, join, matched_room
+from tests.helpers.waiting import eventually, until
 from workflows.events import COLLAB_NAMESPACE, MATCHING_NAMESPACE
-
-Peers = Callable[[str, str], SocketPeer]
 
 
 async def test_a_socket_is_told_and_disconnected_when_its_token_expires(

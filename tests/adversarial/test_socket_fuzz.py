@@ -12,14 +12,13 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from tests.conftest import Accounts
-from tests.live_stack import LiveStack
-from tests.socket_peer import SocketPeer
-from tests.waiting import eventually
-from tests.web.test_collab import join, matched_room, settled
+from tests.helpers.accounts import Accounts
+from tests.helpers.live_stack import LiveStack
+from tests.helpers.rooms import Peers, join, matched_room, settled
+from tests.helpers.socket_peer import SocketPeer
+from tests.helpers.waiting import eventually
 from workflows import events
 
-Peers = Callable[[str, str], SocketPeer]
 EVENTS = int(os.environ.get("PEERPREP_FUZZ_EVENTS", "250"))
 SEED = int(os.environ.get("PEERPREP_FUZZ_SEED", str(random.SystemRandom().randrange(2**32))))
 

@@ -8,10 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import Accounts
-from tests.web.test_attempts import bank, history
-
-__all__ = ["bank"]
+from tests.helpers.accounts import Accounts
+from tests.helpers.records import history
 
 
 def _nested(depth: int) -> str:

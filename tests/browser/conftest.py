@@ -18,8 +18,8 @@ import pytest
 from playwright.async_api import Browser, async_playwright, expect
 
 from tests.browser.student import Student
-from tests.conftest import unavailable
-from tests.up_process import Stack
+from tests.helpers.services import unavailable
+from tests.helpers.up_process import Stack
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_DIR = ROOT / "client"

@@ -16,8 +16,8 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from tests.browser.student import Student
-from tests.live_stack import LiveStack
-from tests.up_process import Stack
+from tests.helpers.live_stack import LiveStack
+from tests.helpers.up_process import Stack
 
 StackFactory = Callable[..., LiveStack]
 

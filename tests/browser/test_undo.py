@@ -10,7 +10,7 @@ from playwright.async_api import expect
 
 from tests.browser.conftest import BROWSER_DOCUMENT_BYTES
 from tests.browser.student import Student
-from tests.up_process import Stack
+from tests.helpers.up_process import Stack
 
 ALICE_TEXT = "total = 41\nanswer = total + 1"
 BOB_LINE = "\n# bob's idea"

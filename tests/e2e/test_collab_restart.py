@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.socket_peer import SocketPeer
-from tests.up_process import Stack
-from tests.web.test_collab import Editor
+from tests.helpers.rooms import Editor
+from tests.helpers.socket_peer import SocketPeer
+from tests.helpers.up_process import Stack
 from workflows.events import COLLAB_NAMESPACE, MATCHING_NAMESPACE
 
 RECOVERY_SECONDS = 45.0

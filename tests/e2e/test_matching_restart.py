@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.socket_peer import SocketPeer
-from tests.up_process import Stack
+from tests.helpers.socket_peer import SocketPeer
+from tests.helpers.up_process import Stack
 from workflows.events import MATCHING_NAMESPACE
 
 RECOVERY_SECONDS = 45.0

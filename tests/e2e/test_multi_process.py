@@ -19,11 +19,11 @@ import pytest
 import redis
 
 from activities.sessions import FAILPOINT_SLOW_FINISH
-from tests.cluster import Cluster, Process
-from tests.conftest import fresh_postgres_database, unavailable
-from tests.socket_peer import SocketPeer
-from tests.waiting import eventually, until
-from tests.web.test_collab import Editor
+from tests.helpers.cluster import Cluster, Process
+from tests.helpers.rooms import Editor
+from tests.helpers.services import fresh_postgres_database, unavailable
+from tests.helpers.socket_peer import SocketPeer
+from tests.helpers.waiting import eventually, until
 from web.awareness import removal
 from workers.temporal_server import DevServer
 from workflows.events import COLLAB_NAMESPACE, MATCHING_NAMESPACE

@@ -15,8 +15,8 @@ from temporalio.service import RPCError
 
 from activities.pairs import FAILPOINT_ROOMS_UNREACHABLE
 from settings import Settings
-from tests.handmade import enqueue_by_hand
-from tests.up_process import (
+from tests.helpers.handmade import enqueue_by_hand
+from tests.helpers.up_process import (
     PEERPREP,
     STARTUP_SECONDS,
     STOP_SECONDS,
@@ -25,7 +25,7 @@ from tests.up_process import (
     eventually,
     port_open,
 )
-from tests.waiting import eventually as eventually_async
+from tests.helpers.waiting import eventually as eventually_async
 from workers.temporal_server import free_port
 
 

@@ -21,9 +21,10 @@ from activities.pairs import FAILPOINT_AFTER_ROOM, FAILPOINT_EXIT_CODE
 from storage import users
 from storage.database import Database
 from storage.models import RoomMember, User
-from tests.conftest import TEST_SECRET, make_settings, unavailable
-from tests.up_process import PEERPREP, environment
-from tests.waiting import until
+from tests.helpers.config import TEST_SECRET, make_settings
+from tests.helpers.services import unavailable
+from tests.helpers.up_process import PEERPREP, environment
+from tests.helpers.waiting import until
 from web.orchestration import MatchingConfig, Orchestrator
 from workers.temporal_server import DevServer
 from workflows.events import MATCHED

@@ -12,12 +12,12 @@ import pytest
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHistory
 from typer.testing import CliRunner, Result
 
-from tests.conftest import TEST_SECRET, Account, Accounts
-from tests.live_stack import LiveStack
+from tests.helpers.accounts import Account, Accounts
+from tests.helpers.config import TEST_SECRET
+from tests.helpers.live_stack import LiveStack
+from tests.helpers.rooms import Peers, queued
+from tests.helpers.waiting import eventually
 from tests.ops.changed_workflow import ChangedMatchRequest
-from tests.socket_peer import SocketPeer
-from tests.waiting import eventually
-from tests.web.test_matching import queued
 from workers.cli import app
 from workers.replay import replay_histories
 from workflows import search_attributes as attrs
@@ -27,7 +27,6 @@ from workflows.matching import MatchRequestWorkflow
 # The ops commands read Temporal, not the database: one backend is enough.
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
-Peers = Callable[[str, str], SocketPeer]
 StackFactory = Callable[..., LiveStack]
 T = TypeVar("T")
 # The retried request waits this long (from the operator's settings, as a join's would).

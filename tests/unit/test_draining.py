@@ -15,7 +15,7 @@ import uvicorn
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.waiting import until
+from tests.helpers.waiting import until
 from web.draining import RECONNECT_NOTICE, send_clients_elsewhere
 from workers.temporal_server import free_port
 from workflows.events import COLLAB_NAMESPACE, MATCHING_NAMESPACE, SERVER_SHUTDOWN

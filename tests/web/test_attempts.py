@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
 
 from storage import users
 from storage.database import Database
-from tests.conftest import Account, Accounts
+from tests.helpers.accounts import Account, Accounts
+from tests.helpers.records import history
 
 ATTEMPT_FIELDS = {
     "id",
@@ -31,16 +31,6 @@ ATTEMPT_FIELDS = {
 ABSENT_QUESTION_ID = 2**31 - 1
 
 
-@pytest.fixture
-async def bank(http: httpx.AsyncClient) -> list[dict[str, Any]]:
-    """Two questions of the seeded bank, as ``GET /questions`` shows them."""
-    response = await http.get("/questions", params={"pageSize": 2})
-    assert response.status_code == 200, response.text
-    items: list[dict[str, Any]] = response.json()["items"]
-    assert len(items) == 2
-    return items
-
-
 async def report(
     http: httpx.AsyncClient, account: Account, question_id: int, **fields: Any
 ) -> dict[str, Any]:
@@ -50,13 +40,6 @@ async def report(
         json={"question_id": question_id, "status": "completed", **fields},
     )
     assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-async def history(http: httpx.AsyncClient, account: Account, **params: int) -> dict[str, Any]:
-    response = await http.get("/attempts", headers=account.headers, params=params)
-    assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
 

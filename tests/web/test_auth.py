@@ -23,15 +23,9 @@ from sqlalchemy import func, select
 
 from storage.database import Database
 from storage.models import User
-from tests.conftest import (
-    TEST_SECRET,
-    Account,
-    Accounts,
-    RunningApp,
-    ThreadedServer,
-    make_settings,
-    mint_token,
-)
+from tests.helpers.accounts import Account, Accounts, mint_token
+from tests.helpers.config import TEST_SECRET, make_settings
+from tests.helpers.servers import RunningApp, ThreadedServer
 from web.app import create_app
 from web.http.questions import QuestionCreate
 from workers.temporal_server import DevServer, free_port

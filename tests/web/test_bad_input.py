@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import Accounts
+from tests.helpers.accounts import Accounts
 
 NUL = "a\x00b"
 GARBAGE: list[Any] = [

@@ -12,76 +12,16 @@ import pytest
 from pycrdt import Doc, Text
 
 from storage.database import Database
-from tests.conftest import Account, Accounts, mint_token
-from tests.live_stack import LiveStack
-from tests.socket_peer import SocketPeer
-from tests.waiting import eventually, until
+from tests.helpers.accounts import Accounts, mint_token
+from tests.helpers.live_stack import LiveStack
+from tests.helpers.records import attempts_with_code, profile_of
+from tests.helpers.rooms import Peers, join, matched_room, settled
+from tests.helpers.waiting import eventually, until
 from web.awareness import read_clients, removal
-from workflows.events import COLLAB_NAMESPACE, MATCHING_NAMESPACE
+from workflows.events import COLLAB_NAMESPACE
 
-Peers = Callable[[str, str], SocketPeer]
 StackFactory = Callable[..., LiveStack]
 FAST_HISTORY = {"history_burst_idle_seconds": 0.3, "history_burst_max_seconds": 1.0}
-
-
-class Editor:
-    """A Yjs peer: its own document, kept in step with the room through one socket."""
-
-    def __init__(self, peer: SocketPeer) -> None:
-        self.peer = peer
-        self.doc: Doc[Text] = Doc()
-        self.text = self.doc.get("content", type=Text)
-        self.applied = 0
-
-    def catch_up(self) -> None:
-        """Apply every state and update the socket has received since the last call."""
-        incoming = [
-            data
-            for name, data in self.peer.received
-            if name in ("collab:state", "collab:update") and isinstance(data, bytes)
-        ]
-        for data in incoming[self.applied :]:
-            self.doc.apply_update(data)
-        self.applied = len(incoming)
-
-    async def type(self, index: int, value: str) -> None:
-        before = self.doc.get_state()
-        self.text.insert(index, value)
-        await self.peer.emit("collab:update", self.doc.get_update(before))
-
-
-async def matched_room(
-    stack: LiveStack, peers: Peers, accounts: Accounts
-) -> tuple[str, Account, Account]:
-    """Two students matched through /matching for real; their room id."""
-    alice, bob = await accounts.signup(), await accounts.signup()
-    sockets = []
-    for account in (alice, bob):
-        peer = peers(stack.base_url, MATCHING_NAMESPACE)
-        await peer.connect({"token": account.token})
-        await peer.emit(
-            "join-queue", {"userId": str(account.id), "difficulty": "easy", "topics": ["Arrays"]}
-        )
-        sockets.append(peer)
-    matched = await sockets[0].wait_for("matched")
-    return matched["roomId"], alice, bob
-
-
-async def join(stack: LiveStack, peers: Peers, account: Account, room: str) -> Editor:
-    peer = peers(stack.base_url, COLLAB_NAMESPACE)
-    await peer.connect({"token": account.token, "sessionId": room})
-    await peer.wait_for("collab:chat:history")
-    editor = Editor(peer)
-    editor.catch_up()
-    return editor
-
-
-async def settled(editor: Editor, expected: str, within: float = 10.0) -> None:
-    async def text() -> str:
-        editor.catch_up()
-        return str(editor.text)
-
-    await eventually(text, lambda seen: seen == expected, f"the text {expected!r}", within, 0.02)
 
 
 async def test_a_member_gets_state_language_connected_and_chat_history_in_order(
@@ -278,25 +218,6 @@ async def test_awareness_is_relayed_and_removed_when_its_socket_leaves(
     assert read_clients(gone) == {4242: 7}
 
 
-async def _attempts(http: httpx.AsyncClient, account: Account) -> list[dict[str, Any]]:
-    """The account's attempts, newest first, each with its code (fetched one by one)."""
-    response = await http.get("/attempts", headers=account.headers)
-    items: list[dict[str, Any]] = []
-    for listed in response.json()["items"]:
-        assert "code" not in listed
-        detail = await http.get(f"/attempts/{listed['id']}", headers=account.headers)
-        assert detail.status_code == 200, detail.text
-        items.append(detail.json())
-    return items
-
-
-async def _profile(http: httpx.AsyncClient, account: Account) -> dict[str, Any]:
-    profile: dict[str, Any] = (await http.get("/profile/me", headers=account.headers)).json()[
-        "profile"
-    ]
-    return profile
-
-
 async def test_both_leaving_ends_the_session_and_records_attempts_once(
     live_stack: StackFactory, peers: Peers, accounts: Accounts, http: httpx.AsyncClient
 ) -> None:
@@ -315,13 +236,16 @@ async def test_both_leaving_ends_the_session_and_records_attempts_once(
         stack.call(stack.client.get_workflow_handle(f"session-{room}").result()), 30
     )
     assert result["reason"] == "left"
-    alice_attempts, bob_attempts = await _attempts(http, alice), await _attempts(http, bob)
+    alice_attempts, bob_attempts = (
+        await attempts_with_code(http, alice),
+        await attempts_with_code(http, bob),
+    )
     assert [(a["status"], a["session_id"], a["code"]) for a in alice_attempts] == [
         ("completed", room, "print(42)")
     ]
     assert [(a["status"], a["points_awarded"]) for a in bob_attempts] == [("left", 0)]
     assert alice_attempts[0]["partner_id"] == str(bob.id)
-    profile = await _profile(http, alice)
+    profile = await profile_of(http, alice)
     assert profile["total_points"] == 1
     assert profile["questions_completed"] == 1
     back = peers(stack.base_url, COLLAB_NAMESPACE)
@@ -345,7 +269,7 @@ async def test_a_session_nobody_is_in_ends_after_the_idle_timeout(
         stack.call(stack.client.get_workflow_handle(f"session-{room}").result()), 30
     )
     assert result["reason"] == "idle"
-    attempts = await _attempts(http, bob)
+    attempts = await attempts_with_code(http, bob)
     assert [(a["status"], a["code"]) for a in attempts] == [("left", "x = 1")]
 
 

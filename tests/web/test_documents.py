@@ -14,22 +14,12 @@ from pycrdt import Doc, Text
 from storage.leveldb_docstore import LevelDbDocStore
 from storage.replay import Replayer
 from storage.sql_docstore import SqlDocStore
-from tests.waiting import eventually, until
+from tests.helpers.rooms import Typist
+from tests.helpers.waiting import eventually, until
 from web.documents import Documents, InvalidUpdate
 from web.text_buffer import CHUNK
 
 ROOM = "room-docs"
-
-
-class Typist:
-    def __init__(self) -> None:
-        self.doc: Doc[Text] = Doc()
-        self.text = self.doc.get("content", type=Text)
-
-    def type(self, index: int, value: str) -> bytes:
-        before = self.doc.get_state()
-        self.text.insert(index, value)
-        return self.doc.get_update(before)
 
 
 async def _history_count(documents: Documents, wanted: int) -> list[int]:

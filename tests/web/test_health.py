@@ -11,8 +11,10 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError
 
 from storage.database import Database
-from tests.conftest import OPERATOR, Accounts, ThreadedServer, make_settings
-from tests.waiting import eventually
+from tests.helpers.accounts import Accounts
+from tests.helpers.config import OPERATOR, make_settings
+from tests.helpers.servers import ThreadedServer
+from tests.helpers.waiting import eventually
 from web.app import create_app
 from workers.temporal_server import DevServer, free_port
 

@@ -16,13 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Account, Accounts
-from tests.live_stack import LiveStack
-from tests.socket_peer import SocketPeer
-from tests.waiting import until
-from tests.web.test_collab import Editor, join, matched_room, settled
+from tests.helpers.accounts import Account, Accounts
+from tests.helpers.live_stack import LiveStack
+from tests.helpers.rooms import Editor, Peers, join, matched_room, settled
+from tests.helpers.waiting import until
 
-Peers = Callable[[str, str], SocketPeer]
 StackFactory = Callable[..., LiveStack]
 
 JS_DIR = Path(__file__).resolve().parents[1] / "js"

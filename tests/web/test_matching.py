@@ -17,30 +17,18 @@ from temporalio.service import RPCError
 from storage import rooms
 from storage.database import Database
 from storage.models import RoomMember
-from tests.conftest import Account, Accounts, ThreadedServer, make_settings, mint_token
-from tests.handmade import enqueue_by_hand
-from tests.live_stack import LiveStack
-from tests.socket_peer import SocketPeer
-from tests.waiting import eventually
+from tests.helpers.accounts import Accounts, mint_token
+from tests.helpers.config import make_settings
+from tests.helpers.handmade import enqueue_by_hand
+from tests.helpers.live_stack import LiveStack
+from tests.helpers.rooms import Peers, queued
+from tests.helpers.servers import ThreadedServer
+from tests.helpers.waiting import eventually
 from web.app import create_app
 from workers.temporal_server import free_port
 from workflows.events import MATCHING_NAMESPACE
 
-Peers = Callable[[str, str], SocketPeer]
 StackFactory = Callable[..., LiveStack]
-
-
-async def queued(
-    stack: LiveStack, peers: Peers, account: Account, difficulty: str, topics: list[str]
-) -> SocketPeer:
-    """A connected client that has joined the queue and been told so."""
-    peer = peers(stack.base_url, MATCHING_NAMESPACE)
-    await peer.connect({"token": account.token})
-    await peer.emit(
-        "join-queue", {"userId": str(account.id), "difficulty": difficulty, "topics": topics}
-    )
-    await peer.wait_for("joined-queue")
-    return peer
 
 
 def matchmaker_of(stack: LiveStack) -> WorkflowHandle[Any, Any]:

@@ -22,19 +22,15 @@ from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
 from storage.database import Database
-from tests import waiting
-from tests.conftest import (
-    OPERATOR,
-    Accounts,
-    RunningApp,
-    ThreadedServer,
-    make_settings,
-    unavailable,
-)
-from tests.live_stack import LiveStack
-from tests.socket_peer import SocketPeer
-from tests.up_process import PEERPREP, environment, eventually
-from tests.web.test_collab import join
+from tests.helpers import waiting
+from tests.helpers.accounts import Accounts
+from tests.helpers.config import OPERATOR, make_settings
+from tests.helpers.live_stack import LiveStack
+from tests.helpers.rooms import Peers, join
+from tests.helpers.servers import RunningApp, ThreadedServer
+from tests.helpers.services import unavailable
+from tests.helpers.socket_peer import SocketPeer
+from tests.helpers.up_process import PEERPREP, environment, eventually
 from web import metrics as web_metrics
 from web.app import create_app
 from web.logs import UVICORN_LOGGERS, build_handler
@@ -44,7 +40,6 @@ from workflows import ids
 from workflows.events import MATCHED, MATCHING_NAMESPACE, user_room
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
-Peers = Callable[[str, str], SocketPeer]
 StackFactory = Callable[..., LiveStack]
 
 OUR_METRICS = {

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from temporalio.client import Client
 
-from tests.conftest import make_settings
+from tests.helpers.config import make_settings
 from web.orchestration import MatchingConfig, Orchestrator
 from workers.temporal_server import DevServer
 from workflows import ids

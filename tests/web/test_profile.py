@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from storage import users
 from storage.database import Database
 from storage.models import User
-from tests.conftest import Account, Accounts
+from tests.helpers.accounts import Account, Accounts
 
 PROFILE_FIELDS = {
     "user_id",

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from storage.question_bank import load_bank
-from tests.conftest import Account, Accounts, mint_token
+from tests.helpers.accounts import Account, Accounts, mint_token
 
 POINTS = {"Easy": 1, "Medium": 3, "Hard": 5}
 RANK = {"Easy": 1, "Medium": 2, "Hard": 3}

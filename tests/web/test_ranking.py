@@ -13,7 +13,7 @@ import httpx
 
 from storage import users
 from storage.database import Database
-from tests.conftest import Account, Accounts
+from tests.helpers.accounts import Account, Accounts
 
 ENTRY_FIELDS = {"rank", "user_id", "username", "total_points", "questions_completed"}
 

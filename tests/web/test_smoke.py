@@ -1,6 +1,6 @@
 import httpx
 
-from tests.conftest import Accounts
+from tests.helpers.accounts import Accounts
 
 
 async def test_signup_then_me(http: httpx.AsyncClient, accounts: Accounts) -> None:

@@ -11,7 +11,13 @@ from pathlib import Path
 
 import httpx
 
-from tests.up_process import PEERPREP, STARTUP_SECONDS, STOP_SECONDS, environment, eventually
+from tests.helpers.up_process import (
+    PEERPREP,
+    STARTUP_SECONDS,
+    STOP_SECONDS,
+    environment,
+    eventually,
+)
 from workers.temporal_server import free_port
 
 

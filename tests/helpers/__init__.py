@@ -1,0 +1,1 @@
+"""What the tests share besides fixtures: services, accounts, servers, clients and waiting."""
