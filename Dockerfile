@@ -32,6 +32,8 @@ COPY README.md settings.py ./
 COPY workflows ./workflows
 COPY activities ./activities
 COPY workers ./workers
+COPY orchestration ./orchestration
+COPY observability ./observability
 COPY web ./web
 COPY storage ./storage
 RUN pip install --no-deps . \

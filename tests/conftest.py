@@ -16,6 +16,7 @@ import httpx
 import pytest
 from temporalio.client import Client
 
+from orchestration.namespace import ensure_search_attributes
 from storage import migrate
 from storage.database import Database
 from storage.question_bank import seed
@@ -26,7 +27,6 @@ from tests.helpers.servers import RunningApp, ThreadedServer
 from tests.helpers.services import fresh_postgres_database
 from tests.helpers.socket_peer import SocketPeer
 from web.app import create_app
-from web.temporal_setup import ensure_search_attributes
 from workers.temporal_server import DevServer, free_port
 
 

@@ -11,24 +11,25 @@ import socketio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp
+from storage.passwords import Passwords
 
+from orchestration.namespace import ensure_search_attributes
+from orchestration.orchestrator import Orchestrator
 from settings import Settings
 from storage.database import Database
 from storage.docstore import HistoryRecord
 from storage.document_stores import open_doc_store
 from storage.update_guard import UpdateLimits
-from web.auth import Passwords, TokenService
+from web.auth import TokenService
 from web.client import install_client
 from web.documents import Documents
 from web.errors import BodySizeLimit, install_error_handlers
 from web.http import attempts, auth, health, metrics, profile, questions, ranking, sessions
-from web.orchestration import Orchestrator
 from web.rate_limits import RateLimits
 from web.sockets.collab import CollabNamespace
 from web.sockets.matching import MatchingNamespace
 from web.sockets.server import create_socket_server
 from web.state import AppState
-from web.temporal_setup import ensure_search_attributes
 from web.topics import KnownTopics
 from workflows.events import (
     COLLAB_HISTORY_NEW,

@@ -18,6 +18,7 @@ from typing import Any
 
 from pycrdt import Doc, Text, TextEvent, get_update
 
+from observability import metrics
 from storage.docstore import MAX_HISTORY_READ, DocStore, HistoryRecord, load_document
 from storage.item_order import ItemOrder, RefusedOrder
 from storage.replay import Replayer
@@ -31,7 +32,6 @@ from storage.update_guard import (
     inspect_update,
     learn_stored,
 )
-from web import metrics
 from web.text_buffer import TextBuffer
 from web.text_changes import changes_from_delta, merge_changes, removed_lines
 

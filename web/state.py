@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from storage.passwords import Passwords
+
+from orchestration.orchestrator import Orchestrator
 from settings import Settings
 from storage.database import Database
-from web.auth import Passwords, TokenService
+from web.auth import TokenService
 from web.documents import Documents
-from web.orchestration import Orchestrator
 from web.rate_limits import RateLimits
 from web.topics import KnownTopics
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from observability.logs import configure_logging
 from settings import Settings, SettingsError, get_settings, make_private
 from storage import migrate as migrations
 from storage import users
@@ -17,7 +18,6 @@ from storage.database import Database
 from storage.errors import Conflict
 from storage.models import Role
 from storage.question_bank import seed as seed_bank
-from web.logs import configure_logging
 from workers import stack
 from workers.ops import ops_app
 
@@ -189,7 +189,7 @@ def create_user(
     data_dir: DataDir = None,
 ) -> None:
     """Create an account; with --admin on an existing account, promote it."""
-    from web.auth import Passwords  # the CLI reuses the one hasher; imported only here
+    from storage.passwords import Passwords  # only this command hashes
 
     settings = _settings(data_dir=data_dir)
     if len(password) < 8:

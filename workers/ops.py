@@ -21,8 +21,8 @@ from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHistory
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from orchestration.orchestrator import MatchingConfig, Orchestrator, RequestStart
 from settings import Settings, SettingsError, get_settings
-from web.orchestration import MatchingConfig, Orchestrator, RequestStart
 from workers.replay import ReplayReport, replay_histories, workflow_types
 from workers.stack import connect_temporal
 from workers.visibility import (

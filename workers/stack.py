@@ -21,6 +21,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.notify import Notifier
+from orchestration.namespace import ensure_search_attributes
 from settings import Settings
 from storage import migrate
 from storage.attempts import PointsRule
@@ -32,7 +33,6 @@ from web.app import create_app, open_documents
 from web.documents import Documents
 from web.draining import send_clients_elsewhere
 from web.sockets.server import create_socket_server, write_only_emitter
-from web.temporal_setup import ensure_search_attributes
 from workers.telemetry import sdk_runtime, serve_metrics
 from workers.temporal_server import DevServer
 from workers.worker import build_worker

@@ -2,8 +2,8 @@
 
 The SDK serves its metrics itself (``PEERPREP_TEMPORAL_METRICS_PORT``: its Prometheus exporter
 runs in the SDK's Rust core, off the event loop); PeerPrep's own worker-side metrics (activity
-failures and what ``web.metrics`` counts) are served by :func:`serve_metrics` for ``peerprep
-worker`` on its own, and by the web tier's ``/metrics`` in ``peerprep up``.
+failures and what ``observability.metrics`` counts) are served by :func:`serve_metrics` for
+``peerprep worker`` on its own, and by the web tier's ``/metrics`` in ``peerprep up``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from temporalio.worker import (
     Interceptor,
 )
 
-from web import metrics
+from observability import metrics
 
 log = logging.getLogger(__name__)
 

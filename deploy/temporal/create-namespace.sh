@@ -2,7 +2,7 @@
 # Wait for the Temporal server to serve, then make sure PeerPrep's namespace exists and answers
 # (the `temporal-namespace` one-shot service of docker-compose.yml; safe to repeat). PeerPrep
 # registers its own search attributes in this namespace when a web or worker process starts
-# (workers/temporal_setup.py), so nothing else is set up here.
+# (orchestration/namespace.py), so nothing else is set up here.
 set -eu
 
 : "${TEMPORAL_ADDRESS:?TEMPORAL_ADDRESS is not set}"

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from temporalio.client import Client
 
 from activities.pairs import FAILPOINT_AFTER_ROOM, FAILPOINT_EXIT_CODE
+from orchestration.orchestrator import MatchingConfig, Orchestrator
 from storage import users
 from storage.database import Database
 from storage.models import RoomMember, User
@@ -25,7 +26,6 @@ from tests.helpers.config import TEST_SECRET, make_settings
 from tests.helpers.services import unavailable
 from tests.helpers.up_process import PEERPREP, environment
 from tests.helpers.waiting import until
-from web.orchestration import MatchingConfig, Orchestrator
 from workers.temporal_server import DevServer
 from workflows.events import MATCHED
 from workflows.match_messages import Criteria, Join, MatchResult, Outcome

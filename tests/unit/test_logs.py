@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from web.logs import REDACTED, LogFormat, build_handler, log_context, scrub
+from observability.logs import REDACTED, LogFormat, build_handler, log_context, scrub
 
 JWT = (
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from web.signal_batches import SignalBatches
+from orchestration.signal_batches import SignalBatches
 
 
 class Wire:

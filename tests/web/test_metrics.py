@@ -21,6 +21,8 @@ import uvicorn
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
+from observability import metrics as web_metrics
+from observability.logs import UVICORN_LOGGERS, build_handler
 from storage.database import Database
 from tests.helpers import waiting
 from tests.helpers.accounts import Accounts
@@ -31,9 +33,7 @@ from tests.helpers.servers import RunningApp, ThreadedServer
 from tests.helpers.services import unavailable
 from tests.helpers.socket_peer import SocketPeer
 from tests.helpers.up_process import PEERPREP, environment, eventually
-from web import metrics as web_metrics
 from web.app import create_app
-from web.logs import UVICORN_LOGGERS, build_handler
 from web.sockets.server import write_only_emitter
 from workers.temporal_server import DevServer, free_port
 from workflows import ids

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from temporalio.client import Client
 
+from orchestration.orchestrator import MatchingConfig, Orchestrator
 from tests.helpers.config import make_settings
-from web.orchestration import MatchingConfig, Orchestrator
 from workers.temporal_server import DevServer
 from workflows import ids
 from workflows.match_messages import Criteria

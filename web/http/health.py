@@ -13,15 +13,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable
-from datetime import timedelta
 from typing import Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
-from temporalio.client import WorkflowExecutionStatus
-from temporalio.service import RPCError, RPCStatusCode
 
 from web.deps import Operator, State
 from web.state import AppState
@@ -51,28 +48,6 @@ async def _database_ok(state: AppState) -> bool:
         return False
 
 
-async def _matchmaker_running(state: AppState) -> bool:
-    """Whether the matchmaker runs. One that does not (terminated by an operator, say) is started
-    again here, as at boot, rather than at the next student's join."""
-    orchestrator = state.orchestrator
-    try:
-        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS + 0.5):
-            try:
-                described = await orchestrator.matchmaker.describe(
-                    rpc_timeout=timedelta(seconds=CHECK_TIMEOUT_SECONDS)
-                )
-                if described.status is WorkflowExecutionStatus.RUNNING:
-                    return True
-            except RPCError as error:
-                if error.status is not RPCStatusCode.NOT_FOUND:
-                    raise
-            log.warning("the matchmaker is not running: starting it again")
-            await orchestrator.ensure_matchmaker()
-            return True
-    except Exception:
-        return False
-
-
 async def _timed(check: Awaitable[bool]) -> DependencyStatus:
     started = time.perf_counter()
     ok = await check
@@ -89,7 +64,7 @@ async def check_now(state: AppState) -> HealthReport:
     )
     # Asked only of a Temporal that answers: otherwise it is down too, without a second wait.
     matchmaker = (
-        await _timed(_matchmaker_running(state))
+        await _timed(state.orchestrator.matchmaker_running(CHECK_TIMEOUT_SECONDS))
         if temporal.status == "ok"
         else DependencyStatus(status="down", latency_ms=0.0)
     )

@@ -3,7 +3,7 @@
 For operators only (``PEERPREP_OPERATOR_TOKEN`` as a bearer token, or an administrator's token):
 it shows load and error rates. In ``peerprep up`` the worker shares the process, so its metrics,
 and the Temporal SDK's, are here too. A scrape reads the matchmaker's queue at most every
-``web.metrics.QUEUE_CACHE_SECONDS``, however often it is scraped.
+``observability.metrics.QUEUE_CACHE_SECONDS``, however often it is scraped.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from prometheus_client import REGISTRY
 from prometheus_client.exposition import choose_encoder
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from web import metrics
+from observability import metrics
 from web.deps import Operator, State
 
 router = APIRouter(tags=["metrics"])
@@ -27,7 +27,7 @@ router = APIRouter(tags=["metrics"])
     dependencies=[Operator],
 )
 async def scrape(request: Request, state: State) -> Response:
-    await metrics.refresh(state.orchestrator, state.documents)
+    await metrics.refresh(state.orchestrator, state.documents.loaded)
     encode, content_type = choose_encoder(request.headers.get("accept", ""))
     return Response(encode(REGISTRY), media_type=content_type)
 

@@ -13,10 +13,10 @@ from typing import Any
 import socketio
 from pydantic import ValidationError
 
+from observability import metrics
+from observability.logs import log_context
 from storage.models import User
-from web import metrics
 from web.auth import AuthError, authenticate_until
-from web.logs import log_context
 from web.state import AppState
 
 log = logging.getLogger(__name__)

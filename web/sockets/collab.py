@@ -11,11 +11,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from observability.logs import log_context
 from storage import rooms, users
 from web.auth import AuthError, authenticate_until
 from web.awareness import InvalidAwareness, read_clients, removal
 from web.documents import InvalidUpdate
-from web.logs import log_context
 from web.rate_limits import Action
 from web.sockets.base import AuthenticatedNamespace, Handler, describe_invalid
 from workflows import events

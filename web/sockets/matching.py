@@ -11,9 +11,9 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from observability import metrics
 from storage import rooms
 from storage.models import User
-from web import metrics
 from web.rate_limits import Action
 from web.sockets.base import AuthenticatedNamespace, Handler, describe_invalid
 from workflows import events

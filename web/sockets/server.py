@@ -1,6 +1,6 @@
 """The Socket.IO server: one per web process; a Redis manager links processes when configured.
 
-Both are instrumented (``web.metrics``) at the one place every outgoing event
+Both are instrumented (``observability.metrics``) at the one place every outgoing event
 passes in this process: the server's ``emit`` for what this process sends (handlers, and
 activities of a worker sharing the process), and, with Redis, the manager's handling of events
 published by other processes (a worker on its own).
@@ -15,8 +15,8 @@ from typing import Any
 
 import socketio
 
+from observability import metrics
 from settings import Settings
-from web import metrics
 from workflows.events import (
     COLLAB_ENDED,
     COLLAB_ERROR,

@@ -1,5 +1,5 @@
-"""The web tier's only door to Temporal: matching requests, the matchmaker, health, and (through
-``sessions``) the collaboration sessions.
+"""The door to Temporal for the web tier and operators: matching requests, the matchmaker,
+health, and (through ``sessions``) the collaboration sessions.
 
 The client dials lazily, so the API starts (and reports 503) while Temporal is still coming up.
 """
@@ -29,9 +29,9 @@ from temporalio.common import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
+from orchestration.sessions import SessionWorkflows
+from orchestration.signal_batches import SignalBatches
 from settings import Settings
-from web.session_workflows import SessionWorkflows
-from web.signal_batches import SignalBatches
 from workflows import ids
 from workflows import search_attributes as attrs
 from workflows.match_messages import (
@@ -149,6 +149,29 @@ class Orchestrator:
     @property
     def matchmaker(self) -> WorkflowHandle[MatchmakerWorkflow, None]:
         return self._matchmaker
+
+    async def matchmaker_running(self, within_seconds: float = 2.0) -> bool:
+        """Whether the matchmaker runs. One that does not (terminated by an operator, say) is
+        started again here, as at boot, rather than at the next student's join; False only when
+        that fails too."""
+        try:
+            async with asyncio.timeout(within_seconds + 0.5):
+                try:
+                    described = await self._matchmaker.describe(
+                        rpc_timeout=timedelta(seconds=within_seconds)
+                    )
+                    if described.status is WorkflowExecutionStatus.RUNNING:
+                        return True
+                except RPCError as error:
+                    if not _not_found(error):
+                        raise
+                log.warning("the matchmaker is not running: starting it again")
+                await self.ensure_matchmaker()
+                return True
+        except Exception as error:
+            # A health check reports; whatever stops it is the answer, told to the log.
+            log.warning("the matchmaker could not be asked or started: %r", error)
+            return False
 
     async def ensure_matchmaker(self) -> None:
         """Start the matchmaker if it is not running, and give it the current rules."""

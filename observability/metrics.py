@@ -25,8 +25,7 @@ from workflows import events
 from workflows.pairing import DIFFICULTIES
 
 if TYPE_CHECKING:
-    from web.documents import Documents
-    from web.orchestration import Orchestrator
+    from orchestration.orchestrator import Orchestrator
 
 log = logging.getLogger(__name__)
 
@@ -226,13 +225,13 @@ async def _queue_sizes(orchestrator: Orchestrator) -> dict[str, int] | None:
     return waiting
 
 
-async def refresh(orchestrator: Orchestrator, documents: Documents) -> None:
+async def refresh(orchestrator: Orchestrator, loaded_rooms: int) -> None:
     """Read this app's scrape-time values into their gauges.
 
     An unreadable queue (Temporal down, no matchmaker yet) removes the queue series rather
     than repeating stale numbers: its absence is what an alert should see.
     """
-    LOADED_ROOMS.set(documents.loaded)
+    LOADED_ROOMS.set(loaded_rooms)
     waiting = await _queue_sizes(orchestrator)
     if waiting is None:
         MATCHING_QUEUE_SIZE.clear()
