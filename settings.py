@@ -133,8 +133,6 @@ class Settings(BaseSettings):
     jwt_ttl_seconds: int = Field(default=12 * 3600, ge=60, le=30 * 24 * 3600)
 
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    # Named points where a process deliberately dies, for crash tests (see activities/pairs.py).
-    failpoints: Annotated[frozenset[str], NoDecode] = frozenset()
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
 
     # Matching: every timeout of the match workflows, in seconds.
@@ -202,7 +200,7 @@ class Settings(BaseSettings):
     # The built browser client (index.html and its assets); unset: client/dist of the checkout.
     client_dir: Path | None = None
 
-    @field_validator("cors_origins", "failpoints", mode="before")
+    @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_list(cls, value: Any) -> Any:
         # A comma-separated list reads better in an environment file than JSON.

@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
-from activities.notify import Notifier
 from storage import rooms
 from storage.database import Database
 from storage.models import Difficulty, Question
 from storage.selection import pick_for_pair
-from workflows.events import MATCHED, MATCHING_NAMESPACE, matched_payload, user_room
 from workflows.match_messages import (
-    CREATE_PAIR,
     CREATE_PAIRS,
     CreatePairInput,
-    CreatePairResult,
     CreatePairsInput,
     CreatePairsResult,
-    Emit,
-    Paired,
-    Partner,
     QuestionSummary,
 )
 
@@ -44,23 +35,9 @@ def question_snapshot(question: Question) -> dict[str, Any]:
     }
 
 
-# The worker dies (as under SIGKILL) right after a room row is committed: the crash test uses it to
-# show that a retried pair still ends in exactly one room.
-FAILPOINT_AFTER_ROOM = "create_pair.after_room"
-FAILPOINT_EXIT_CODE = 70
-# Every attempt to make a round's rooms fails as if the database were unreachable: the shutdown
-# test uses it to show that a stop is not held up by a local activity that keeps retrying.
-FAILPOINT_ROOMS_UNREACHABLE = "create_pairs.unreachable"
-
-
 class PairActivities:
-    def __init__(
-        self, database: Database, notifier: Notifier, failpoints: frozenset[str] = frozenset()
-    ) -> None:
+    def __init__(self, database: Database) -> None:
         self._database = database
-        self._notifier = notifier
-        self._crash_after_room = FAILPOINT_AFTER_ROOM in failpoints
-        self._rooms_unreachable = FAILPOINT_ROOMS_UNREACHABLE in failpoints
 
     @activity.defn(name=CREATE_PAIRS)
     async def create_pairs(self, request: CreatePairsInput) -> CreatePairsResult:
@@ -68,8 +45,6 @@ class PairActivities:
         (and their questions) already made. Nobody is told here: the matchmaker announces the
         pairs once they are in its history, so a workflow task that fails after this activity
         (and pairs differently on its retry) has announced nothing."""
-        if self._rooms_unreachable:
-            raise ConnectionError(f"failpoint {FAILPOINT_ROOMS_UNREACHABLE}")
         questions: list[QuestionSummary | None] = []
         problems: list[str | None] = []
         async with self._database.session() as session:
@@ -85,22 +60,7 @@ class PairActivities:
                     continue
                 questions.append(question)
                 problems.append(None if question is not None else "the question bank is empty")
-        if self._crash_after_room and request.pairs:
-            os._exit(FAILPOINT_EXIT_CODE)
         return CreatePairsResult(questions, problems)
-
-    @activity.defn(name=CREATE_PAIR)
-    async def create_pair(self, request: CreatePairInput) -> CreatePairResult:
-        """One pair's room, announced at once: what matchmakers ran before ``create_pairs``, kept
-        so their recorded rounds still replay."""
-        async with self._database.session() as session:
-            summary = await self._room_for(session, request)
-        if summary is None:
-            raise ApplicationError("the question bank is empty", non_retryable=True)
-        await self._notifier.send(self._matched(request, summary))
-        if self._crash_after_room:
-            os._exit(FAILPOINT_EXIT_CODE)
-        return CreatePairResult(room_id=request.room_id, question=summary)
 
     @staticmethod
     async def _room_for(session: AsyncSession, request: CreatePairInput) -> QuestionSummary | None:
@@ -133,18 +93,3 @@ class PairActivities:
             difficulty=stored["difficulty"],
             topics=list(stored["topics"]),
         )
-
-    @staticmethod
-    def _matched(request: CreatePairInput, question: QuestionSummary) -> list[Emit]:
-        return [
-            Emit(
-                MATCHED,
-                matched_payload(
-                    Paired(request.room_id, Partner(partner.user_id, partner.username), question),
-                    request.difficulty,
-                ),
-                user_room(me.user_id),
-                MATCHING_NAMESPACE,
-            )
-            for me, partner in zip(request.members, reversed(request.members), strict=True)
-        ]

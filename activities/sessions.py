@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 from datetime import datetime
@@ -20,11 +19,6 @@ from workflows.session import FINISH_SESSION, FinishSessionInput, FinishSessionR
 
 log = logging.getLogger(__name__)
 
-# The activity holds for a while before it records anything: the graceful-shutdown test stops the
-# worker in the middle of it and checks that it still finishes.
-FAILPOINT_SLOW_FINISH = "finish_session.slow"
-SLOW_FINISH_SECONDS = 2.0
-
 
 class SessionActivities:
     """``documents`` gives a room's final text and its authors (the web tier's documents,
@@ -36,20 +30,15 @@ class SessionActivities:
         notifier: Notifier,
         documents: DocumentReader | None,
         points: PointsRule,
-        failpoints: frozenset[str] = frozenset(),
     ) -> None:
         self._database = database
         self._notifier = notifier
         self._documents = documents
         self._points = points
-        self._slow = FAILPOINT_SLOW_FINISH in failpoints
 
     @activity.defn(name=FINISH_SESSION)
     async def finish_session(self, request: FinishSessionInput) -> FinishSessionResult:
         """Idempotent: attempts are unique per (member, session), points go with the insert."""
-        if self._slow:
-            log.warning("failpoint %s: holding the activity", FAILPOINT_SLOW_FINISH)
-            await asyncio.sleep(SLOW_FINISH_SECONDS)
         code = ""
         authors: set[str] = set()
         if self._documents is not None:

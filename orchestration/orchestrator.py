@@ -7,7 +7,6 @@ The client dials lazily, so the API starts (and reports 503) while Temporal is s
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
@@ -20,7 +19,6 @@ from temporalio.client import (
     WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowUpdateFailedError,
-    WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import (
     TypedSearchAttributes,
@@ -38,7 +36,6 @@ from workflows.match_messages import (
     CancelRequest,
     CancelResult,
     Criteria,
-    Emit,
     Enqueue,
     EnqueueBatch,
     Join,
@@ -46,7 +43,6 @@ from workflows.match_messages import (
     MatchRequestInput,
     MatchResult,
     MatchStatus,
-    News,
     Presence,
     SessionTimeouts,
 )
@@ -103,10 +99,7 @@ class RequestStart:
 
 
 log = logging.getLogger(__name__)
-UPDATE_TIMEOUT = timedelta(seconds=2)
-# How long a join keeps asking for its update's answer before it falls back to the signal.
-UPDATE_PATIENCE = timedelta(seconds=10)
-MAX_UPDATES_IN_FLIGHT = 4
+QUERY_TIMEOUT = timedelta(seconds=2)
 
 
 def _not_found(error: RPCError) -> bool:
@@ -119,15 +112,11 @@ class Orchestrator:
         self.task_queue = task_queue
         self.matching = matching
         self.sessions = SessionWorkflows(client)
-        self._updates_in_flight = 0
         self._matchmaker = client.get_workflow_handle_for(
             MatchmakerWorkflow.run, matching.matchmaker_id
         )
         self._enqueues = SignalBatches[Enqueue](
-            lambda one: self._matchmaker.signal(MatchmakerWorkflow.enqueue, one),
-            lambda many: self._matchmaker.signal(
-                MatchmakerWorkflow.enqueue_batch, EnqueueBatch(many)
-            ),
+            lambda joins: self._matchmaker.signal(MatchmakerWorkflow.enqueue, EnqueueBatch(joins))
         )
 
     @classmethod
@@ -200,28 +189,24 @@ class Orchestrator:
         self,
         user_id: str,
         username: str,
-        criteria: Criteria,
+        join: Join,
         *,
-        enqueued_by_web: bool,
         sockets: Sequence[str] = (),
         memo: Mapping[str, Any] | None = None,
     ) -> RequestStart:
-        """A new request for the user, on the current settings' queue, matchmaker and timeouts.
-
-        ``enqueued_by_web=False`` lets the workflow put itself in the pool; ``sockets`` are the
-        user's sockets it should count as connected; ``memo`` adds to the standard memo.
-        """
+        """A new request for the user's join, on the current settings' queue, matchmaker and
+        timeouts. ``sockets`` are the user's sockets it should count as connected; ``memo``
+        adds to the standard memo."""
         request = MatchRequestInput(
             user_id=user_id,
             username=username,
-            criteria=criteria,
             matchmaker_id=self.matching.matchmaker_id,
             timeout_seconds=self.matching.timeout_seconds,
             disconnect_grace_seconds=self.matching.disconnect_grace_seconds,
             sockets=list(sockets),
-            enqueued_by_web=enqueued_by_web,
-            started_marked=True,
+            join=join,
         )
+        criteria = join.criteria
         return RequestStart(
             workflow_id=ids.match_request_id(user_id),
             task_queue=self.task_queue,
@@ -240,32 +225,31 @@ class Orchestrator:
         )
 
     async def start_request(
-        self, start: RequestStart, join: Join | None = None
+        self, start: RequestStart, *, or_join: bool = True
     ) -> WorkflowHandle[MatchRequestWorkflow, MatchResult]:
-        """Start a request. With ``join``, a live request of the user gets the join instead (one
-        request per user, never a twin); without it, a live request makes this raise
+        """Start a request. With ``or_join``, a live request of the user gets the join instead
+        (one request per user, never a twin); without it, a live request makes this raise
         :class:`temporalio.exceptions.WorkflowAlreadyStartedError`."""
+        join = start.request.join
         return await self.client.start_workflow(
             MatchRequestWorkflow.run,
             start.request,
             id=start.workflow_id,
             task_queue=start.task_queue,
             id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-            start_signal="join" if join is not None else None,
-            start_signal_args=[join] if join is not None else [],
+            start_signal="join" if or_join and join is not None else None,
+            start_signal_args=[join] if or_join and join is not None else [],
             search_attributes=start.search_attributes,
             memo=start.memo,
         )
 
     async def join_queue(
         self, user_id: str, username: str, criteria: Criteria, socket_id: str
-    ) -> list[Emit]:
-        """Start the user's request, or hand new criteria to the live one (never a twin), and put
-        it in the matchmaker's pool directly. Returns the news the caller delivers (joined-queue,
-        and matched if the request was paired at once); when the pool could only be reached by
-        signal, it is empty and the matchmaker tells the students itself."""
-        start = self.request_start(user_id, username, criteria, enqueued_by_web=True)
-        handle = await self.start_request(start, Join(criteria, socket_id, enqueued_by_web=True))
+    ) -> None:
+        """A join-queue: the user's request holds it first (started, or told if it runs), then
+        it goes into the matchmaker's pool. The matchmaker tells the student what follows."""
+        join = Join(join_id=uuid.uuid4().hex, criteria=criteria, socket_id=socket_id)
+        handle = await self.start_request(self.request_start(user_id, username, join))
         log.info(
             "joined queue",
             extra={
@@ -275,77 +259,21 @@ class Orchestrator:
                 "topics": criteria.topics,
             },
         )
-        enqueue = Enqueue(
-            user_id=user_id,
-            username=username,
-            criteria=criteria,
-            request_workflow_id=handle.id,
-            request_run_id=handle.result_run_id or "",
-            fresh_join=True,
-        )
-        if self._updates_in_flight >= MAX_UPDATES_IN_FLIGHT:
-            # The server refuses more than about ten updates in flight per workflow: under load
-            # the signal is the way in (batched here, and the matchmaker takes its whole inbox
-            # in one round).
-            await self._signal_enqueue(enqueue, handle, criteria, socket_id)
-            return []
-        self._updates_in_flight += 1
-        try:
-            return await self._enqueue_for_news(enqueue)
-        except Exception as error:
-            # Refused (too many in flight), or no answer in time: the signal always gets
-            # through. If the update did land, its news may never reach us: the signal says
-            # so, and the matchmaker tells the students itself.
-            log.debug("enqueue update refused (%s); sending the signal", error)
-            unheard = dataclasses.replace(enqueue, unheard=True)
-            await self._signal_enqueue(unheard, handle, criteria, socket_id)
-            return []
-        finally:
-            self._updates_in_flight -= 1
+        await self.enqueue(Enqueue(user_id, username, criteria, join.join_id))
 
-    async def _enqueue_for_news(self, enqueue: Enqueue) -> list[Emit]:
-        """The update, asked again under the same id while its answer is slow: the server
-        answers a repeat with the first one's result, so no news is lost to a timeout."""
-        update_id = str(uuid.uuid4())
-        deadline = asyncio.get_running_loop().time() + UPDATE_PATIENCE.total_seconds()
-        message = enqueue
-        while True:
-            try:
-                news: News = await self._matchmaker.execute_update(
-                    "enqueue_for_news",
-                    message,
-                    id=update_id,
-                    result_type=News,
-                    rpc_timeout=UPDATE_TIMEOUT,
-                )
-                return news.emits
-            except WorkflowUpdateRPCTimeoutOrCancelledError:
-                if _being_cancelled():
-                    # The SDK reports our own cancellation (a stopping process) as this error:
-                    # asking again would keep the process alive for the whole patience.
-                    raise asyncio.CancelledError from None
-                if asyncio.get_running_loop().time() >= deadline:
-                    raise
-                # Should the matchmaker have moved to a new run meanwhile, this lands there as
-                # a new update: by then the student may have been paired unheard.
-                message = dataclasses.replace(enqueue, unheard=True)
-
-    async def _signal_enqueue(
-        self,
-        enqueue: Enqueue,
-        request: WorkflowHandle[Any, Any],
-        criteria: Criteria,
-        socket_id: str,
-    ) -> None:
+    async def enqueue(self, join: Enqueue) -> None:
+        """Into the matchmaker's pool, in one signal with the joins sent meanwhile. The same
+        join again (a returning client's) is answered again: joined-queue with its place, or
+        matched if it was paired a moment ago."""
         try:
-            await self._enqueues.send(enqueue)
-        except RPCError:
-            # No matchmaker (terminated by an operator, say): start it again, and let the
-            # request enqueue itself, which it retries until the matchmaker answers.
+            await self._enqueues.send(join)
+        except RPCError as error:
+            if not _not_found(error):
+                raise
+            # No matchmaker (terminated by an operator, say): start it again, then send.
+            log.warning("the matchmaker is not running: starting it again")
             await self.ensure_matchmaker()
-            await request.signal(
-                MatchRequestWorkflow.join, Join(criteria, socket_id, enqueued_by_web=False)
-            )
+            await self._enqueues.send(join)
 
     async def cancel_match(self, user_id: str) -> CancelResult | None:
         """Withdraw the user's live request; ``None`` when there is none."""
@@ -368,13 +296,11 @@ class Orchestrator:
                 return None  # no request, or one that has completed
             raise
 
-    async def presence(
-        self, user_id: str, socket_id: str, *, connected: bool, announce: bool = False
-    ) -> bool:
+    async def presence(self, user_id: str, socket_id: str, *, connected: bool) -> bool:
         """Tell the live request about a socket; ``False`` when no request is running."""
         try:
             await self._request(user_id).signal(
-                MatchRequestWorkflow.presence, Presence(socket_id, connected, announce)
+                MatchRequestWorkflow.presence, Presence(socket_id, connected)
             )
         except RPCError as error:
             if not _not_found(error):
@@ -400,11 +326,6 @@ class Orchestrator:
     async def queue_sizes(self) -> dict[str, int]:
         """How many requests wait in the matchmaker's pool, by difficulty (for metrics)."""
         snapshot = await self._matchmaker.query(
-            MatchmakerWorkflow.snapshot, rpc_timeout=UPDATE_TIMEOUT
+            MatchmakerWorkflow.snapshot, rpc_timeout=QUERY_TIMEOUT
         )
         return dict(snapshot.waiting)
-
-
-def _being_cancelled() -> bool:
-    task = asyncio.current_task()
-    return task is not None and task.cancelling() > 0

@@ -19,13 +19,8 @@ class SignalBatches(Generic[T]):
     """``send`` returns once its message is in a signal the server accepted, or raises what
     sending that signal raised (every message of a failed batch gets the error)."""
 
-    def __init__(
-        self,
-        send_one: Callable[[T], Awaitable[None]],
-        send_many: Callable[[list[T]], Awaitable[None]],
-    ) -> None:
-        self._send_one = send_one
-        self._send_many = send_many
+    def __init__(self, send: Callable[[list[T]], Awaitable[None]]) -> None:
+        self._send = send
         self._waiting: list[tuple[T, asyncio.Future[None]]] = []
         self._sender: asyncio.Task[None] | None = None
 
@@ -61,10 +56,7 @@ class SignalBatches(Generic[T]):
 
     async def _deliver(self, messages: list[T]) -> Exception | None:
         try:
-            if len(messages) == 1:
-                await self._send_one(messages[0])
-            else:
-                await self._send_many(messages)
+            await self._send(messages)
         except Exception as error:
             return error
         return None

@@ -11,7 +11,6 @@ import socketio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp
-from storage.passwords import Passwords
 
 from orchestration.namespace import ensure_search_attributes
 from orchestration.orchestrator import Orchestrator
@@ -19,6 +18,7 @@ from settings import Settings
 from storage.database import Database
 from storage.docstore import HistoryRecord
 from storage.document_stores import open_doc_store
+from storage.passwords import Passwords
 from storage.update_guard import UpdateLimits
 from web.auth import TokenService
 from web.client import install_client

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from storage.passwords import Passwords
-
 from orchestration.orchestrator import Orchestrator
 from settings import Settings
 from storage.database import Database
+from storage.passwords import Passwords
 from web.auth import TokenService
 from web.documents import Documents
 from web.rate_limits import RateLimits

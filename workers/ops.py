@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
+import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +42,7 @@ from workflows import search_attributes as attrs
 from workflows.match_messages import (
     MATCH_REQUEST_WORKFLOW,
     Criteria,
+    Enqueue,
     Join,
     MatchRequestInput,
     Outcome,
@@ -273,7 +275,7 @@ async def read_request(client: Client, history: WorkflowHistory) -> PreviousRequ
     converter = client.data_converter
     started = history.events[0].workflow_execution_started_event_attributes
     (request,) = await converter.decode(started.input.payloads, [MatchRequestInput])
-    criteria = request.criteria
+    criteria = request.join.criteria if request.join is not None else None
     sockets = set(request.sockets)
     cancelled = False
     for event in history.events:
@@ -292,18 +294,22 @@ async def read_request(client: Client, history: WorkflowHistory) -> PreviousRequ
         elif event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
             accepted = event.workflow_execution_update_accepted_event_attributes
             cancelled = cancelled or accepted.accepted_request.input.name == "cancel"
+    if criteria is None:
+        raise ValueError("the run holds no join: there is nothing to retry")
     return PreviousRequest(request, criteria, sorted(sockets), cancelled)
 
 
 def describe_start(start: RequestStart, previous: str) -> str:
     request = start.request
+    assert request.join is not None, "a retry always starts with a join"
+    criteria = request.join.criteria
     found = {pair.key.name: pair.value for pair in start.search_attributes}
     return "\n".join(
         [
             f"a fresh request {start.workflow_id} on task queue {start.task_queue} "
             f"(the last run ended {previous}):",
             f"  user        {request.user_id} ({request.username})",
-            f"  criteria    {request.criteria.difficulty}: {', '.join(request.criteria.topics)}",
+            f"  criteria    {criteria.difficulty}: {', '.join(criteria.topics)}",
             f"  matchmaker  {request.matchmaker_id}",
             f"  timeout     {request.timeout_seconds:g} s "
             f"(disconnect grace {request.disconnect_grace_seconds:g} s)",
@@ -327,8 +333,8 @@ def retry(
     without the user asking (disconnected, or cancelled because no room could be made).
 
     It is a fresh start, not a reset: a new run with the last run's user and criteria, on the
-    current settings' task queue, matchmaker and timeouts, exactly as a join-queue starts one,
-    except that the workflow puts itself in the pool. A reset would carry on the old run with its
+    current settings' task queue, matchmaker and timeouts, with a new join put in the pool,
+    exactly as a join-queue starts one. A reset would carry on the old run with its
     old clock (the deadline counted from the first start has passed, so it would time out at
     once) and outside the pool (the matchmaker dropped that run when it answered it).
 
@@ -369,13 +375,10 @@ def retry(
         orchestrator = Orchestrator(
             client, settings.task_queue, MatchingConfig.from_settings(settings)
         )
+        user_id, username = previous.request.user_id, previous.request.username
+        join = Join(join_id=uuid.uuid4().hex, criteria=previous.criteria, socket_id="")
         start = orchestrator.request_start(
-            previous.request.user_id,
-            previous.request.username,
-            previous.criteria,
-            enqueued_by_web=False,
-            sockets=previous.sockets,
-            memo={"retry_of": described.run_id},
+            user_id, username, join, sockets=previous.sockets, memo={"retry_of": described.run_id}
         )
         last = ended or (status.name.lower() if status else "unknown")
         if dry_run:
@@ -383,9 +386,10 @@ def retry(
             typer.echo("dry run: nothing was started")
             return
         try:
-            handle = await orchestrator.start_request(start)
+            handle = await orchestrator.start_request(start, or_join=False)
         except WorkflowAlreadyStartedError:
             _fail(f"{workflow_id} was started again meanwhile (the user joined): nothing to retry")
+        await orchestrator.enqueue(Enqueue(user_id, username, previous.criteria, join.join_id))
         typer.echo("started " + describe_start(start, last))
         typer.echo(f"new run: {handle.result_run_id}")
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import Interceptor, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.notify import Notifier, NotifyActivities
@@ -27,14 +28,15 @@ def build_worker(
     task_queue: str,
     database: Database,
     notifier: Notifier,
-    failpoints: frozenset[str] = frozenset(),
     documents: DocumentReader | None = None,
     points: PointsRule | None = None,
     shutdown_grace_seconds: float = 5.0,
+    interceptors: Sequence[Interceptor] = (),
 ) -> Worker:
+    """The worker of ``task_queue``; ``interceptors`` run inside PeerPrep's own."""
     notify = NotifyActivities(notifier)
-    pairs = PairActivities(database, notifier, failpoints)
-    sessions = SessionActivities(database, notifier, documents, points or PointsRule(), failpoints)
+    pairs = PairActivities(database)
+    sessions = SessionActivities(database, notifier, documents, points or PointsRule())
     return Worker(
         client,
         task_queue=task_queue,
@@ -42,7 +44,6 @@ def build_worker(
         activities=[
             notify.notify,
             pairs.create_pairs,
-            pairs.create_pair,
             sessions.finish_session,
         ],
         workflow_runner=SandboxedWorkflowRunner(
@@ -52,7 +53,7 @@ def build_worker(
             restrictions=SandboxRestrictions.default.with_passthrough_modules("workflows")
         ),
         # Failed activity attempts count in peerprep_errors_total.
-        interceptors=[ActivityFailures()],
+        interceptors=[ActivityFailures(), *interceptors],
         # In-flight activities get this long to finish when the worker is asked to stop.
         graceful_shutdown_timeout=timedelta(seconds=shutdown_grace_seconds),
     )

@@ -34,29 +34,38 @@ class SessionTimeouts:
     max_seconds: float = 7200.0
     # A socket counts as connected this long after the web process last vouched for it (on
     # connect, then by renewals), so a web process that died cannot keep a session alive.
-    # 0: no lease (sessions started before leases existed).
-    presence_lease_seconds: float = 0.0
+    presence_lease_seconds: float = 90.0
     # The session continues as new (its state carried over) once its history holds this many
     # events, so no stream of signals can reach Temporal's limit and lose the attempts.
     history_limit: int = 2_000
 
 
 @dataclass(frozen=True, slots=True)
+class Join:
+    """Web → request: a join-queue from one of the user's sockets, named by its own id.
+
+    The web tier sends the same join (same id) to the matchmaker's pool: the id is how the
+    pool and the request tell a repeat of one join (a reconnect) from a new one."""
+
+    join_id: str
+    criteria: Criteria
+    socket_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class MatchRequestInput:
     user_id: str
     username: str
-    criteria: Criteria
     matchmaker_id: str
     timeout_seconds: float = 120.0
     disconnect_grace_seconds: float = 30.0
     # How long to wait for the matchmaker to confirm a withdrawal before giving up on it.
     ack_seconds: float = 10.0
     sockets: list[str] = field(default_factory=list)
-    # The web tier put this request in the pool itself (one hop less before a match).
-    enqueued_by_web: bool = False
-    # The start set the request's search attributes and memo as waiting (request_start does):
-    # the run need not set them again, which would cost the server a visibility write.
-    started_marked: bool = False
+    # A run continued as new starts with the join that arrived while the last one ended (the
+    # web tier has put it in the pool), and with the pool's answer if it came that early.
+    join: Join | None = None
+    answer: Settled | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,49 +84,28 @@ class Partner:
 
 @dataclass(frozen=True, slots=True)
 class Paired:
-    """Matchmaker → request: you have a partner and a room."""
+    """A partner and a room, as one student of the pair is told."""
 
     room_id: str
     partner: Partner
     question: QuestionSummary
-    # How many of this run's join-queues had reached the pool when the pair was made: any later
-    # one was sent by a user who asks again, and becomes the next request.
-    joins_seen: int = 0
 
 
 @dataclass(frozen=True, slots=True)
-class Rejoin:
-    """Matchmaker → request: a join reached the pool after you were paired; it is a new request."""
+class Settled:
+    """Matchmaker → request: how one join ended, paired (``paired`` set) or withdrawn."""
 
-
-@dataclass(frozen=True, slots=True)
-class Withdrawn:
-    """Matchmaker → request: you are out of the pool (``reason`` echoes the withdrawal)."""
-
-    reason: Outcome
-    # Set when the matchmaker withdrew the request itself: what the student is told.
-    message: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Join:
-    """Web → request: a join-queue from one of the user's sockets."""
-
-    criteria: Criteria
-    socket_id: str
-    enqueued_by_web: bool = False
+    join_id: str
+    outcome: Outcome
+    paired: Paired | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Presence:
-    """Web → request: a socket of the user connected or went away.
-
-    ``announce`` asks for a fresh joined-queue (a returning client wants to know its place).
-    """
+    """Web → request: a socket of the user connected or went away."""
 
     socket_id: str
     connected: bool
-    announce: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,37 +134,37 @@ class MatchStatus:
     criteria: Criteria
     waited_seconds: float
     paired: Paired | None = None
+    # The join the request waits on (what a returning socket announces again).
+    join_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Enqueue:
-    """Request → matchmaker: put me in the pool, or update my criteria if I am in it."""
+    """Web → matchmaker: put this join in the pool (a user's newer join replaces their older
+    one in place, keeping its place in line); the same join again is answered again."""
 
     user_id: str
     username: str
     criteria: Criteria
-    request_workflow_id: str
-    request_run_id: str
-    # From a join-queue (not a re-announce): if the run was already paired, that join is a new
-    # request on its way, so the old match is not announced again.
-    fresh_join: bool = False
-    # Sent after an update whose answer (the news of its round) was lost: if the run was already
-    # paired, the student has not heard of it yet.
-    unheard: bool = False
+    join_id: str
 
 
 @dataclass(frozen=True, slots=True)
 class EnqueueBatch:
-    """Web tier → matchmaker: the joins that arrived while its last signal was on its way."""
+    """Web → matchmaker: the joins that arrived while the last batch was on its way."""
 
     requests: list[Enqueue]
 
 
 @dataclass(frozen=True, slots=True)
 class Withdraw:
+    """Request → matchmaker: take this join out of the pool (a cancel, the timeout, the
+    disconnect grace); the matchmaker answers with :class:`Settled`."""
+
     user_id: str
-    request_run_id: str
+    join_id: str
     reason: Outcome
+    waited_seconds: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,8 +173,8 @@ class RecentPair:
     at: float
     room_id: str
     paired: list[Paired]
-    run_ids: list[str]
-    difficulty: str = ""
+    join_ids: list[str]
+    difficulty: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,8 +183,6 @@ class InboxItem:
 
     enqueue: Enqueue | None = None
     withdraw: Withdraw | None = None
-    # The id of the update that brought it in, which waits for the news of its round.
-    reply_to: str | None = None
 
 
 @dataclass(slots=True)
@@ -235,14 +221,6 @@ class EmitBatch:
 
 
 @dataclass(frozen=True, slots=True)
-class News:
-    """Matchmaker → the web tier, as an update's result: what to tell whom (joined-queue, and
-    matched to both students if the request was paired), once its round is recorded."""
-
-    emits: list[Emit]
-
-
-@dataclass(frozen=True, slots=True)
 class PairMember:
     user_id: str
     username: str
@@ -257,12 +235,6 @@ class CreatePairInput:
 
 
 @dataclass(frozen=True, slots=True)
-class CreatePairResult:
-    room_id: str
-    question: QuestionSummary
-
-
-@dataclass(frozen=True, slots=True)
 class CreatePairsInput:
     """Every pair of one matchmaker round, made in one activity."""
 
@@ -273,8 +245,8 @@ class CreatePairsInput:
 class CreatePairsResult:
     # One per pair, in order: the room's question, or None where no room could be made.
     questions: list[QuestionSummary | None]
-    # Why, where no room could be made (empty in rounds recorded before it was kept).
-    problems: list[str | None] = field(default_factory=list)
+    # Why, where no room could be made.
+    problems: list[str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,14 +280,10 @@ class SessionCarry:
 
 # Names of activities, so workflows refer to them without importing activity code.
 NOTIFY = "notify"
-CREATE_PAIR = "create_pair"
 CREATE_PAIRS = "create_pairs"
 # Names of workflows, signals and queries that cross workflow boundaries.
 MATCHMAKER_WORKFLOW = "Matchmaker"
 MATCH_REQUEST_WORKFLOW = "MatchRequest"
 SESSION_WORKFLOW = "CollabSession"
-SIGNAL_PAIRED = "paired"
-SIGNAL_WITHDRAWN = "withdrawn"
-SIGNAL_REJOIN = "rejoin"
-SIGNAL_ENQUEUE = "enqueue"
+SIGNAL_SETTLED = "settled"
 SIGNAL_WITHDRAW = "withdraw"

@@ -1,4 +1,4 @@
-"""The matchmaker's pool of waiting requests and its memory of recent pairs.
+"""The matchmaker's pool of waiting joins and its memory of recent pairs.
 
 Plain state changes on :class:`MatchmakerState` (no Temporal calls, no I/O), so the matchmaker
 workflow keeps only the rounds and their messages, and these rules are tested without a server.
@@ -9,40 +9,39 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from workflows.match_messages import (
-    SIGNAL_PAIRED,
-    SIGNAL_WITHDRAWN,
+    SIGNAL_SETTLED,
     Enqueue,
     MatchmakerState,
+    Outcome,
     Paired,
     Partner,
     QuestionSummary,
     RecentPair,
+    Settled,
     Withdraw,
-    Withdrawn,
 )
 from workflows.pairing import Entry, Pair, best_partner, pair_all, pair_key
 
 
 class Tell(NamedTuple):
-    """A signal the matchmaker owes one request run."""
+    """A signal the matchmaker owes one user's request."""
 
     user_id: str
-    run_id: str
     signal: str
     message: object
 
 
 class Pool:
-    """The waiting requests (oldest first) and the pairs made within the recent-pair window."""
+    """The waiting joins (oldest first) and the pairs made within the recent-pair window."""
 
     def __init__(self, state: MatchmakerState) -> None:
         self._state = state
 
     def admit(self, request: Enqueue, now: float) -> Entry:
-        """Add a request to the pool, or update it in place: a changed request keeps its place."""
+        """Add a join to the pool, or put it in the place of the user's older join: a user
+        waits once, and a changed join keeps its place in line."""
         for index, entry in enumerate(self._state.pool):
             if entry.user_id == request.user_id:
-                same_run = entry.request_run_id == request.request_run_id
                 updated = Entry(
                     user_id=entry.user_id,
                     username=request.username,
@@ -50,9 +49,7 @@ class Pool:
                     topics=list(request.criteria.topics),
                     enqueued_at=entry.enqueued_at,
                     seq=entry.seq,
-                    request_run_id=request.request_run_id,
-                    fresh_joins=(entry.fresh_joins if same_run else 0) + int(request.fresh_join),
-                    unheard=(entry.unheard and same_run) or request.unheard,
+                    join_id=request.join_id,
                 )
                 self._state.pool[index] = updated
                 return updated
@@ -63,31 +60,30 @@ class Pool:
             topics=list(request.criteria.topics),
             enqueued_at=now,
             seq=self._state.next_seq,
-            request_run_id=request.request_run_id,
-            fresh_joins=int(request.fresh_join),
-            unheard=request.unheard,
+            join_id=request.join_id,
         )
         self._state.next_seq += 1
         self._state.pool.append(entry)
         return entry
 
-    def withdraw(self, request: Withdraw) -> Tell | None:
-        """Take a request out of the pool; the answer its run is owed, if any."""
+    def withdraw(self, request: Withdraw) -> tuple[Tell, bool]:
+        """Take a join out of the pool. Returns the answer its request is owed, and whether its
+        student is to hear why: not when the join had been paired (the pairing stands) or when
+        a newer join of theirs waits in its place."""
+        settled = self.settled(request.join_id)
+        if settled is not None:
+            paired, _difficulty = settled
+            answer = Settled(request.join_id, Outcome.MATCHED, paired)
+            return Tell(request.user_id, SIGNAL_SETTLED, answer), False
+        answer = Settled(request.join_id, request.reason)
         for entry in self._state.pool:
             if entry.user_id == request.user_id:
-                if entry.request_run_id != request.request_run_id:
-                    return None  # a stale run's withdrawal: the live request stays
+                if entry.join_id != request.join_id:
+                    return Tell(request.user_id, SIGNAL_SETTLED, answer), False
                 self._state.pool.remove(entry)
-                return Tell(
-                    entry.user_id, entry.request_run_id, SIGNAL_WITHDRAWN, Withdrawn(request.reason)
-                )
-        settled = self.settled(request.request_run_id)
-        if settled is not None:
-            # Paired before the withdrawal arrived: the pairing stands; say so again.
-            return Tell(request.user_id, request.request_run_id, SIGNAL_PAIRED, settled[0])
-        return Tell(
-            request.user_id, request.request_run_id, SIGNAL_WITHDRAWN, Withdrawn(request.reason)
-        )
+                break
+        # Also when the join never reached the pool: its request is told it is out either way.
+        return Tell(request.user_id, SIGNAL_SETTLED, answer), True
 
     def pair_arrivals(self, arrivals: list[Entry], now: float) -> list[Pair]:
         """Partners for this round's arrivals, in the order they came, under the strict rules."""
@@ -118,21 +114,11 @@ class Pool:
     def remember(
         self, pair: Pair, room_id: str, question: QuestionSummary, now: float
     ) -> list[Paired]:
-        """Record the pair (so late messages from either request get the same answer) and
+        """Record the pair (so a late message about either join gets the same answer) and
         return what each of the two is told."""
         paired = [
-            Paired(
-                room_id,
-                Partner(pair.second.user_id, pair.second.username),
-                question,
-                joins_seen=pair.first.fresh_joins,
-            ),
-            Paired(
-                room_id,
-                Partner(pair.first.user_id, pair.first.username),
-                question,
-                joins_seen=pair.second.fresh_joins,
-            ),
+            Paired(room_id, Partner(pair.second.user_id, pair.second.username), question),
+            Paired(room_id, Partner(pair.first.user_id, pair.first.username), question),
         ]
         self._state.recent.append(
             RecentPair(
@@ -140,17 +126,17 @@ class Pool:
                 at=now,
                 room_id=room_id,
                 paired=paired,
-                run_ids=[pair.first.request_run_id, pair.second.request_run_id],
+                join_ids=[pair.first.join_id, pair.second.join_id],
                 difficulty=pair.difficulty,
             )
         )
         return paired
 
-    def settled(self, run_id: str) -> tuple[Paired, str] | None:
-        """What a request run was paired with, and at which difficulty, if it was recently."""
+    def settled(self, join_id: str) -> tuple[Paired, str] | None:
+        """What a join was paired with, and at which difficulty, if it was recently."""
         for recent in self._state.recent:
-            if run_id in recent.run_ids:
-                return recent.paired[recent.run_ids.index(run_id)], recent.difficulty
+            if join_id in recent.join_ids:
+                return recent.paired[recent.join_ids.index(join_id)], recent.difficulty
         return None
 
     def forget_old_pairs(self, now: float) -> None:

@@ -1,6 +1,7 @@
 """A match request: one workflow per user's wait for a partner, ending matched, timed out or
-cancelled. It owns the user's side (criteria, timeout, disconnect grace); the matchmaker decides
-pairs and answers every withdrawal, so a request that times out just as it is paired ends matched.
+cancelled. It owns the user's side (their joins, the timeout, the disconnect grace); the
+matchmaker decides pairs and answers every withdrawal, so a request that times out just as it
+is paired ends matched. It tells nobody anything: the matchmaker tells the students.
 """
 
 from __future__ import annotations
@@ -13,16 +14,10 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 from workflows import search_attributes as attrs
-from workflows.events import LEFT_QUEUE, MATCH_TIMEOUT, MATCHING_NAMESPACE, user_room
 from workflows.match_messages import (
-    NOTIFY,
-    SIGNAL_ENQUEUE,
     SIGNAL_WITHDRAW,
     CancelRequest,
     CancelResult,
-    Emit,
-    EmitBatch,
-    Enqueue,
     Join,
     MatchRequestInput,
     MatchResult,
@@ -30,11 +25,9 @@ from workflows.match_messages import (
     Outcome,
     Paired,
     Presence,
-    Rejoin,
+    Settled,
     Withdraw,
-    Withdrawn,
 )
-from workflows.match_news import matched_news
 
 MATCHMAKER_ATTEMPTS = 12
 
@@ -44,24 +37,22 @@ class MatchRequestWorkflow:
     @workflow.init
     def __init__(self, request: MatchRequestInput) -> None:
         self._request = request
-        self._criteria = request.criteria
         self._started = workflow.now()
-        self._needs_enqueue = not request.enqueued_by_web
+        # This run's joins, oldest first; the last is the one waiting in the pool.
+        self._joins: list[Join] = [] if request.join is None else [request.join]
+        # A join that came once this run's was settled or being withdrawn: the next run's.
+        self._next: Join | None = None
+        self._next_answer: Settled | None = None
         self._withdraw_reason: Outcome | None = None
         self._withdraw_sent = False
         self._outcome: Outcome | None = None
-        self._withdrawn_message = ""
         self._paired: Paired | None = None
         self._sockets: set[str] = set(request.sockets)
-        # A join that came after this request was settled: it becomes the next request.
-        self._rejoin: Join | None = None
-        self._last_join: Join | None = None
-        self._web_joins = 0
         self._last_seen = workflow.now()
         # Set when sockets come or go, so the wait is re-armed with the right grace deadline.
         self._presence_changed = False
-        # A returning socket asked where the request stands and has not been told yet.
-        self._announce_pending = False
+        if request.answer is not None:
+            self.settled(request.answer)
 
     # Messages from the web tier --------------------------------------------------------------
 
@@ -69,24 +60,17 @@ class MatchRequestWorkflow:
     def join(self, join: Join) -> None:
         """A join-queue (the first, or a repeat with new criteria: same place in line)."""
         self._sockets.add(join.socket_id)
-        self._last_join = join
-        if join.enqueued_by_web:
-            self._web_joins += 1
+        if any(known.join_id == join.join_id for known in self._joins):
+            return  # the start's own join, delivered again as its signal
         if self._outcome is None and self._withdraw_reason is None:
-            self._criteria = join.criteria
-            self._needs_enqueue = self._needs_enqueue or not join.enqueued_by_web
+            self._joins.append(join)
         else:
-            self._rejoin = join
+            self._next = join
 
     @workflow.signal
     def presence(self, presence: Presence) -> None:
         if presence.connected:
             self._sockets.add(presence.socket_id)
-            if presence.announce:
-                self._announce_pending = True
-                # Re-announcing makes the matchmaker tell the user where they stand.
-                if self._outcome is None and self._withdraw_reason is None:
-                    self._needs_enqueue = True
         else:
             self._sockets.discard(presence.socket_id)
             if not self._sockets:
@@ -108,36 +92,38 @@ class MatchRequestWorkflow:
 
     @workflow.query
     def status(self) -> MatchStatus:
+        current = self._current()
         return MatchStatus(
             outcome=self._outcome or Outcome.WAITING,
-            criteria=self._criteria,
+            criteria=current.criteria,
             waited_seconds=self._waited(),
             paired=self._paired,
+            join_id=current.join_id,
         )
 
     # Messages from the matchmaker ------------------------------------------------------------
 
     @workflow.signal
-    def paired(self, paired: Paired) -> None:
-        if self._outcome is None:
-            self._paired = paired
+    def settled(self, answer: Settled) -> None:
+        """How one of this user's joins ended. A pairing of any join of this run ends it
+        matched (a join sent after the paired one reached the pool as a new one: it is the next
+        run's); a withdrawal counts for the join being withdrawn."""
+        if self._next is not None and answer.join_id == self._next.join_id:
+            self._next_answer = answer
+            return
+        if self._outcome is not None:
+            return
+        ids = [join.join_id for join in self._joins]
+        if answer.join_id not in ids:
+            return
+        if answer.outcome is Outcome.MATCHED:
+            self._paired = answer.paired
             self._outcome = Outcome.MATCHED
-            if paired.joins_seen < self._web_joins:
-                self._rejoin = self._last_join
-
-    @workflow.signal
-    def rejoin(self, _rejoin: Rejoin) -> None:
-        """The last join reached the matchmaker after this request was paired: the user heard of
-        the match and asked again, so that join becomes the next request."""
-        if self._last_join is not None:
-            self._rejoin = self._last_join
-
-    @workflow.signal
-    def withdrawn(self, withdrawn: Withdrawn) -> None:
-        if self._outcome is None:
-            if self._withdraw_reason is None:
-                self._withdrawn_message = withdrawn.message
-            self._outcome = self._withdraw_reason or withdrawn.reason
+            later = self._joins[ids.index(answer.join_id) + 1 :]
+            if later and self._next is None:
+                self._next = later[-1]
+        elif answer.join_id == ids[-1]:
+            self._outcome = self._withdraw_reason or answer.outcome
 
     # The request's life ----------------------------------------------------------------------
 
@@ -145,21 +131,15 @@ class MatchRequestWorkflow:
     async def run(self, request: MatchRequestInput) -> MatchResult:
         deadline = self._started + timedelta(seconds=request.timeout_seconds)
         ack_deadline = None
-        if not self._started_marked(request):
+        if workflow.info().continued_run_id is not None:
+            # A run continued as new inherits the last run's attributes and memo; a first run
+            # was started with them set as waiting.
             self._mark(Outcome.WAITING)
         while self._outcome is None:
-            if self._needs_enqueue and self._withdraw_reason is None:
-                self._needs_enqueue = False
-                self._announce_pending = False
-                await self._tell_matchmaker(SIGNAL_ENQUEUE, self._enqueue_message())
-                continue
             if self._withdraw_reason is not None and not self._withdraw_sent:
                 self._withdraw_sent = True
                 ack_deadline = workflow.now() + timedelta(seconds=request.ack_seconds)
-                await self._tell_matchmaker(
-                    SIGNAL_WITHDRAW,
-                    Withdraw(request.user_id, workflow.info().run_id, self._withdraw_reason),
-                )
+                await self._withdraw(self._withdraw_reason)
                 continue
             wake = ack_deadline if ack_deadline is not None else self._next_deadline(deadline)
             self._presence_changed = False
@@ -168,7 +148,7 @@ class MatchRequestWorkflow:
                     self._has_news, timeout=max((wake - workflow.now()).total_seconds(), 0.001)
                 )
             now = workflow.now()
-            if self._outcome is not None or self._has_news():
+            if self._has_news():
                 continue
             if ack_deadline is not None and now >= ack_deadline:
                 # The matchmaker never answered: end as asked rather than wait forever.
@@ -178,32 +158,36 @@ class MatchRequestWorkflow:
             elif not self._sockets and now >= self._grace_deadline():
                 self._withdraw_reason = Outcome.DISCONNECTED
         outcome = self._outcome
-        await self._announce(outcome)
         self._mark(outcome)
         await workflow.wait_condition(workflow.all_handlers_finished)
-        if self._rejoin is not None:
-            # The user asked again while this request was ending: carry on as a fresh request.
+        if self._next is not None:
+            # The user asked again while this request was ending: carry on as a fresh request
+            # (the web tier has put that join in the pool already).
             workflow.continue_as_new(
                 dataclasses.replace(
                     request,
-                    criteria=self._rejoin.criteria,
                     sockets=sorted(self._sockets),
-                    enqueued_by_web=False,
+                    join=self._next,
+                    answer=self._next_answer,
                 )
             )
         return MatchResult(
             outcome=outcome,
             user_id=request.user_id,
-            criteria=self._criteria,
+            criteria=self._current().criteria,
             waited_seconds=self._waited(),
             paired=self._paired,
         )
+
+    def _current(self) -> Join:
+        if not self._joins:
+            raise ApplicationError("a match request needs a join", non_retryable=True)
+        return self._joins[-1]
 
     def _has_news(self) -> bool:
         return (
             self._outcome is not None
             or self._presence_changed
-            or (self._needs_enqueue and self._withdraw_reason is None)
             or (self._withdraw_reason is not None and not self._withdraw_sent)
         )
 
@@ -218,74 +202,28 @@ class MatchRequestWorkflow:
     def _waited(self) -> float:
         return round((workflow.now() - self._started).total_seconds(), 3)
 
-    async def _tell_matchmaker(self, signal: str, message: object) -> None:
+    async def _withdraw(self, reason: Outcome) -> None:
+        message = Withdraw(self._request.user_id, self._current().join_id, reason, self._waited())
         handle = workflow.get_external_workflow_handle(self._request.matchmaker_id)
         for attempt in range(MATCHMAKER_ATTEMPTS):
             try:
-                await handle.signal(signal, message)
+                await handle.signal(SIGNAL_WITHDRAW, message)
                 return
             except ApplicationError:
-                # Not running (yet, or between runs): the worker starts it; try again shortly.
+                # Not running (yet, or between runs): the web tier starts it; try again shortly.
                 await workflow.sleep(min(2**attempt * 0.2, 5.0))
         raise ApplicationError(f"matchmaker {self._request.matchmaker_id} is not running")
-
-    def _enqueue_message(self) -> Enqueue:
-        info = workflow.info()
-        return Enqueue(
-            user_id=self._request.user_id,
-            username=self._request.username,
-            criteria=self._criteria,
-            request_workflow_id=info.workflow_id,
-            request_run_id=info.run_id,
-        )
-
-    async def _announce(self, outcome: Outcome) -> None:
-        """Tell the user's sockets how a request ended that they did not end themselves."""
-        room = user_room(self._request.user_id)
-        if outcome is Outcome.MATCHED and self._announce_pending and self._paired is not None:
-            # A socket came back just as the pair was made, after the matchmaker's news went out.
-            emit = matched_news(self._request.user_id, self._paired, self._criteria.difficulty)
-        elif outcome is Outcome.TIMED_OUT:
-            emit = Emit(
-                MATCH_TIMEOUT, {"waitedSeconds": round(self._waited())}, room, MATCHING_NAMESPACE
-            )
-        elif outcome is Outcome.DISCONNECTED:
-            emit = Emit(
-                LEFT_QUEUE, {"ok": True, "reason": "disconnected"}, room, MATCHING_NAMESPACE
-            )
-        elif outcome is Outcome.CANCELLED and self._withdrawn_message:
-            # Withdrawn by the matchmaker (no room could be made), not by the student.
-            emit = Emit(
-                LEFT_QUEUE,
-                {"ok": False, "error": self._withdrawn_message},
-                room,
-                MATCHING_NAMESPACE,
-            )
-        else:
-            return  # matched: the matchmaker told them; cancelled: the web tier answers
-        await workflow.execute_activity(
-            NOTIFY, EmitBatch([emit]), start_to_close_timeout=timedelta(seconds=10)
-        )
-
-    def _started_marked(self, request: MatchRequestInput) -> bool:
-        """Whether this run's start already set its search attributes and memo as ``_mark``
-        would. Decided by the input, not ``workflow.patched``: a patch marker would upsert a
-        search attribute of its own. A run continued as new carries the last run's."""
-        return (
-            request.started_marked
-            and workflow.info().continued_run_id is None
-            and self._criteria == request.criteria
-        )
 
     def _mark(self, outcome: Outcome) -> None:
         # A run continued as new inherits the last run's attributes and memo: every key is set
         # (or cleared) here, so a new request never shows the previous match's room or criteria.
         paired = self._paired
+        criteria = self._current().criteria
         workflow.upsert_search_attributes(
             [
                 attrs.USER_IDS.value_set([self._request.user_id]),
-                attrs.DIFFICULTY.value_set(self._criteria.difficulty),
-                attrs.TOPICS.value_set([topic.lower() for topic in self._criteria.topics]),
+                attrs.DIFFICULTY.value_set(criteria.difficulty),
+                attrs.TOPICS.value_set([topic.lower() for topic in criteria.topics]),
                 attrs.OUTCOME.value_set(outcome.value),
                 attrs.ROOM_ID.value_set(paired.room_id) if paired else attrs.ROOM_ID.value_unset(),
             ]
@@ -293,8 +231,8 @@ class MatchRequestWorkflow:
         workflow.upsert_memo(
             {
                 "outcome": outcome.value,
-                "difficulty": self._criteria.difficulty,
-                "topics": list(self._criteria.topics),
+                "difficulty": criteria.difficulty,
+                "topics": list(criteria.topics),
                 "room": paired.room_id if paired else None,
                 "partner": paired.partner.username if paired else None,
                 "question": paired.question.title if paired else None,

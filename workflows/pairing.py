@@ -44,11 +44,7 @@ class Entry:
     topics: list[str]
     enqueued_at: float
     seq: int
-    request_run_id: str = ""
-    # join-queues from the web tier that reached the pool for this run (see Paired).
-    fresh_joins: int = 0
-    # An update that brought this run in may have lost its answer: its news goes by activity.
-    unheard: bool = False
+    join_id: str
 
     def topic_keys(self) -> set[str]:
         return {topic.lower() for topic in self.topics}

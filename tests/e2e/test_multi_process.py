@@ -18,8 +18,8 @@ import psycopg
 import pytest
 import redis
 
-from activities.sessions import FAILPOINT_SLOW_FINISH
 from tests.helpers.cluster import Cluster, Process
+from tests.helpers.faults import Fault, fired
 from tests.helpers.rooms import Editor
 from tests.helpers.services import fresh_postgres_database, unavailable
 from tests.helpers.socket_peer import SocketPeer
@@ -232,9 +232,8 @@ async def test_sigterm_sends_a_web_process_s_clients_elsewhere_and_flushes_its_d
 async def test_sigterm_lets_a_worker_finish_the_activity_it_is_running(
     cluster: Cluster, sockets: list[SocketPeer]
 ) -> None:
-    cluster.settings["PEERPREP_FAILPOINTS"] = FAILPOINT_SLOW_FINISH
     web = cluster.start_web()
-    worker = cluster.start_worker()
+    worker = cluster.start_worker(Fault.SLOW_FINISH)
     room, (_ann_id, ann_token), (_ben_id, ben_token) = await matched_pair(
         cluster, (web, web), sockets
     )
@@ -245,8 +244,8 @@ async def test_sigterm_lets_a_worker_finish_the_activity_it_is_running(
     await ann.peer.emit("collab:leave")
     await ben.peer.wait_for("collab:left", within=WITHIN)
     await ben.peer.emit("collab:leave")
-    # The session is ending: its activity holds (the failpoint) while the worker is told to stop.
-    await until(lambda: "holding the activity" in worker.log.read_text(), "finish_session to run")
+    # The session is ending: its activity holds (the fault) while the worker is told to stop.
+    await until(lambda: fired(Fault.SLOW_FINISH) in worker.log.read_text(), "finish_session to run")
 
     assert await asyncio.to_thread(worker.terminate) == 0
 

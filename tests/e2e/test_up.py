@@ -13,8 +13,8 @@ import pytest
 from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError
 
-from activities.pairs import FAILPOINT_ROOMS_UNREACHABLE
 from settings import Settings
+from tests.helpers.faults import Fault, fired
 from tests.helpers.handmade import enqueue_by_hand
 from tests.helpers.up_process import (
     PEERPREP,
@@ -61,14 +61,14 @@ def test_up_stops_on_sigterm_while_a_round_keeps_failing_to_reach_the_database(
     # The SDK waits for a retrying local activity however long it takes; the stop must not.
     stack = Stack(
         tmp_path / "data",
-        PEERPREP_FAILPOINTS=FAILPOINT_ROOMS_UNREACHABLE,
+        fault=Fault.ROOMS_UNREACHABLE,
         PEERPREP_WORKER_SHUTDOWN_GRACE_SECONDS="0.5",
     )
     try:
         stack.start()
         asyncio.run(_two_waiting_students(f"127.0.0.1:{stack.temporal_port}"))
         eventually(
-            lambda: FAILPOINT_ROOMS_UNREACHABLE in stack.log.read_text(),
+            lambda: fired(Fault.ROOMS_UNREACHABLE) in stack.log.read_text(),
             STARTUP_SECONDS,
             "the round to fail",
         )

@@ -17,18 +17,18 @@ import redis.asyncio as aioredis
 from sqlalchemy import func, select
 from temporalio.client import Client
 
-from activities.pairs import FAILPOINT_AFTER_ROOM, FAILPOINT_EXIT_CODE
 from orchestration.orchestrator import MatchingConfig, Orchestrator
 from storage import users
 from storage.database import Database
 from storage.models import RoomMember, User
 from tests.helpers.config import TEST_SECRET, make_settings
+from tests.helpers.faults import CRASH_EXIT_CODE, Fault
 from tests.helpers.services import unavailable
-from tests.helpers.up_process import PEERPREP, environment
+from tests.helpers.up_process import CHECKOUT, environment, peerprep
 from tests.helpers.waiting import until
 from workers.temporal_server import DevServer
 from workflows.events import MATCHED
-from workflows.match_messages import Criteria, Join, MatchResult, Outcome
+from workflows.match_messages import Criteria, MatchResult, Outcome
 
 WAIT_SECONDS = 60
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -90,10 +90,14 @@ class Scene:
     orchestrator: Orchestrator
     log: BinaryIO
 
-    async def worker(self, *failpoints: str) -> asyncio.subprocess.Process:
-        env = {**self.env, "PEERPREP_FAILPOINTS": ",".join(failpoints)} if failpoints else self.env
+    async def worker(self, fault: Fault | None = None) -> asyncio.subprocess.Process:
         return await asyncio.create_subprocess_exec(
-            PEERPREP, "worker", env=env, stdout=self.log, stderr=self.log
+            *peerprep(fault),
+            "worker",
+            env=self.env,
+            cwd=CHECKOUT,
+            stdout=self.log,
+            stderr=self.log,
         )
 
     async def results(self, client: Client) -> list[MatchResult]:
@@ -142,11 +146,11 @@ async def test_a_worker_killed_while_making_a_pair_leaves_exactly_one_room(
     temporal_server: DevServer, temporal_client: Client, database: Database, tmp_path: Path
 ) -> None:
     scene = await _scene(temporal_server, temporal_client, database, tmp_path)
-    crashing = await scene.worker(FAILPOINT_AFTER_ROOM)
+    crashing = await scene.worker(Fault.CRASH_AFTER_ROOMS)
     criteria = Criteria(difficulty="easy", topics=["Arrays"])
     for user, sid in ((scene.alice, "socket-a"), (scene.bob, "socket-b")):
         await scene.orchestrator.join_queue(str(user.id), user.username, criteria, sid)
-    assert await asyncio.wait_for(crashing.wait(), WAIT_SECONDS) == FAILPOINT_EXIT_CODE
+    assert await asyncio.wait_for(crashing.wait(), WAIT_SECONDS) == CRASH_EXIT_CODE
     made = await _rooms_of(database, scene.alice.id)
     assert len(made) == 1  # the room row was committed before the crash
 
@@ -179,17 +183,11 @@ async def test_a_pair_is_announced_only_once_the_matchmaker_has_recorded_it(
     )
     async with _emits_heard(channel) as heard:
         # Dies once the round's rooms are made, before its workflow task is recorded.
-        crashing = await scene.worker(FAILPOINT_AFTER_ROOM)
+        crashing = await scene.worker(Fault.CRASH_AFTER_ROOMS)
         criteria = Criteria(difficulty="easy", topics=["Arrays"])
-        # Both join by signal (as under load), so the worker, not this caller, tells them.
         for user, sid in ((scene.alice, "socket-a"), (scene.bob, "socket-b")):
-            start = scene.orchestrator.request_start(
-                str(user.id), user.username, criteria, enqueued_by_web=False
-            )
-            await scene.orchestrator.start_request(
-                start, Join(criteria, sid, enqueued_by_web=False)
-            )
-        assert await asyncio.wait_for(crashing.wait(), WAIT_SECONDS) == FAILPOINT_EXIT_CODE
+            await scene.orchestrator.join_queue(str(user.id), user.username, criteria, sid)
+        assert await asyncio.wait_for(crashing.wait(), WAIT_SECONDS) == CRASH_EXIT_CODE
         await asyncio.sleep(0.5)  # anything the dead worker published has arrived by now
         assert [emit for emit in heard if emit.get("event") == MATCHED] == []
 

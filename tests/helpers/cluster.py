@@ -11,12 +11,15 @@ from pathlib import Path
 
 import httpx
 
+from tests.helpers.faults import Fault
 from tests.helpers.up_process import (
+    CHECKOUT,
     PEERPREP,
     STARTUP_SECONDS,
     STOP_SECONDS,
     environment,
     eventually,
+    peerprep,
 )
 from workers.temporal_server import free_port
 
@@ -39,7 +42,12 @@ class Process:
     def start(self) -> None:
         with self.log.open("ab") as log:
             self.popen = subprocess.Popen(
-                self.command, stdout=log, stderr=log, env=self.env, start_new_session=True
+                self.command,
+                stdout=log,
+                stderr=log,
+                env=self.env,
+                cwd=CHECKOUT,
+                start_new_session=True,
             )
 
     def alive(self) -> bool:
@@ -126,10 +134,10 @@ class Cluster:
         eventually(web.healthy, STARTUP_SECONDS, f"{web.name} to be healthy (log: {web.log})")
         return web
 
-    def start_worker(self) -> Process:
+    def start_worker(self, fault: Fault | None = None) -> Process:
         self.worker = Process(
             name="worker",
-            command=[PEERPREP, "worker"],
+            command=[*peerprep(fault), "worker"],
             env=self.env(),
             log=self.directory / "worker.log",
         )

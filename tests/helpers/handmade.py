@@ -7,8 +7,7 @@ from typing import Any
 
 from temporalio.client import WorkflowHandle
 
-from workflows import ids
-from workflows.match_messages import Criteria, Enqueue
+from workflows.match_messages import Criteria, Enqueue, EnqueueBatch
 
 
 async def enqueue_by_hand(matchmaker: WorkflowHandle[Any, Any], difficulty: str, topic: str) -> str:
@@ -16,12 +15,15 @@ async def enqueue_by_hand(matchmaker: WorkflowHandle[Any, Any], difficulty: str,
     user = str(uuid.uuid4())
     await matchmaker.signal(
         "enqueue",
-        Enqueue(
-            user_id=user,
-            username="by-hand",
-            criteria=Criteria(difficulty, [topic]),
-            request_workflow_id=ids.match_request_id(user),
-            request_run_id=str(uuid.uuid4()),
+        EnqueueBatch(
+            [
+                Enqueue(
+                    user_id=user,
+                    username="by-hand",
+                    criteria=Criteria(difficulty, [topic]),
+                    join_id=uuid.uuid4().hex,
+                )
+            ]
         ),
     )
     return user

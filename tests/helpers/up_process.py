@@ -13,11 +13,21 @@ from pathlib import Path
 
 import httpx
 
+from tests.helpers.faults import Fault
 from workers.temporal_server import free_port
 
 PEERPREP = str(Path(sys.executable).parent / "peerprep")
+# Where processes start: a faulty peerprep runs as a module of this checkout's tests package.
+CHECKOUT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 60
 STOP_SECONDS = 10
+
+
+def peerprep(fault: Fault | None = None) -> list[str]:
+    """The command that starts ``peerprep``; with ``fault``, one whose worker suffers it."""
+    if fault is None:
+        return [PEERPREP]
+    return [sys.executable, "-m", "tests.helpers.faulty_peerprep", "--fault", fault]
 
 
 def environment(**extra: str) -> dict[str, str]:
@@ -59,10 +69,11 @@ def _group_alive(pgid: int) -> bool:
 
 
 class Stack:
-    """One ``peerprep up`` process tree in its own process group."""
+    """One ``peerprep up`` process tree in its own process group (its worker suffers ``fault``)."""
 
-    def __init__(self, data_dir: Path, **env: str) -> None:
+    def __init__(self, data_dir: Path, *, fault: Fault | None = None, **env: str) -> None:
         self.data_dir = data_dir
+        self.fault = fault
         self.env = env
         self.port = free_port()
         self.temporal_port = free_port()
@@ -76,7 +87,7 @@ class Stack:
 
     def start(self) -> None:
         command = [
-            PEERPREP,
+            *peerprep(self.fault),
             "up",
             "--data-dir",
             str(self.data_dir),
@@ -89,7 +100,12 @@ class Stack:
         ]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                command, stdout=log, stderr=log, env=environment(**self.env), start_new_session=True
+                command,
+                stdout=log,
+                stderr=log,
+                env=environment(**self.env),
+                cwd=CHECKOUT,
+                start_new_session=True,
             )
         eventually(self._healthy, STARTUP_SECONDS, f"peerprep up to be healthy (log: {self.log})")
 

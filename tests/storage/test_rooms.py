@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from activities.notify import Notifier
 from activities.pairs import PairActivities
 from storage import rooms, users
 from storage.attempts import AttemptReport, record_report
@@ -317,7 +316,7 @@ async def test_a_retried_round_finds_its_room_with_the_question_it_was_made_with
     a, b = await make_user(), await make_user()
     members = [PairMember(str(user), str(user)[:8]) for user in (a, b)]
     request = CreatePairsInput([CreatePairInput(new_room_id(), members, "easy", ["Arrays"])])
-    activities = PairActivities(database, Notifier(None))
+    activities = PairActivities(database)
     first = await activities.create_pairs(request)
     async with database.session() as session:
         before = await count_rows(session)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from workflows.match_messages import (
-    SIGNAL_PAIRED,
-    SIGNAL_WITHDRAWN,
+    SIGNAL_SETTLED,
     Criteria,
     Enqueue,
     MatchmakerState,
     Outcome,
     QuestionSummary,
+    Settled,
     Withdraw,
-    Withdrawn,
 )
 from workflows.match_pool import Pool, Tell
 from workflows.pairing import PairingRules
@@ -20,16 +19,12 @@ QUESTION = QuestionSummary(id=7, title="Two Sum", difficulty="easy", topics=["Ar
 RULES = PairingRules(relax_topics_after=30, relax_difficulty_after=60, recent_pair_window=600)
 
 
-def enqueue(
-    user: str, topics: tuple[str, ...] = ("Arrays",), run: str = "", *, fresh: bool = False
-) -> Enqueue:
+def enqueue(user: str, topics: tuple[str, ...] = ("Arrays",), join: str = "") -> Enqueue:
     return Enqueue(
         user_id=user,
         username=f"name-{user}",
         criteria=Criteria("easy", list(topics)),
-        request_workflow_id=f"match-{user}",
-        request_run_id=run or f"run-{user}",
-        fresh_join=fresh,
+        join_id=join or f"join-{user}",
     )
 
 
@@ -37,18 +32,15 @@ def pool_of(state: MatchmakerState) -> list[str]:
     return [entry.user_id for entry in state.pool]
 
 
-def test_a_repeated_join_keeps_its_place_and_takes_the_new_criteria() -> None:
+def test_a_newer_join_of_a_waiting_user_takes_the_older_one_s_place_and_criteria() -> None:
     state = MatchmakerState(rules=RULES)
     pool = Pool(state)
-    first = pool.admit(enqueue("a", fresh=True), now=10)
+    first = pool.admit(enqueue("a"), now=10)
     pool.admit(enqueue("b"), now=11)
-    again = pool.admit(enqueue("a", ("Graphs",), fresh=True), now=50)
+    again = pool.admit(enqueue("a", ("Graphs",), join="join-a2"), now=50)
     assert pool_of(state) == ["a", "b"]
     assert (again.enqueued_at, again.seq) == (first.enqueued_at, first.seq)
-    assert again.topics == ["Graphs"]
-    assert again.fresh_joins == 2
-    # A new run of the same user's request starts counting its joins again.
-    assert pool.admit(enqueue("a", run="run-a2", fresh=True), now=60).fresh_joins == 1
+    assert (again.topics, again.join_id) == (["Graphs"], "join-a2")
 
 
 def test_arrivals_pair_in_the_order_they_came_and_nobody_twice() -> None:
@@ -84,23 +76,27 @@ def test_a_pair_is_remembered_for_late_messages_until_its_window_passes() -> Non
     (pair,) = pool.pair_arrivals(arrivals, now=0)
     told = pool.remember(pair, "room-1", QUESTION, now=0)
     assert [paired.partner.id for paired in told] == ["b", "a"]
-    assert pool.settled("run-b") == (told[1], "easy")
-    # A withdrawal that crossed the pair is answered with the pair again.
-    late = pool.withdraw(Withdraw("b", "run-b", Outcome.CANCELLED))
-    assert late == Tell("b", "run-b", SIGNAL_PAIRED, told[1])
+    assert pool.settled("join-b") == (told[1], "easy")
+    # A withdrawal that crossed the pair is answered with the pair again, and nobody is told
+    # anything else.
+    late = pool.withdraw(Withdraw("b", "join-b", Outcome.CANCELLED))
+    assert late == (Tell("b", SIGNAL_SETTLED, Settled("join-b", Outcome.MATCHED, told[1])), False)
     pool.forget_old_pairs(now=RULES.recent_pair_window + 1)
-    assert pool.settled("run-b") is None
+    assert pool.settled("join-b") is None
 
 
-def test_a_withdrawal_from_a_stale_run_leaves_the_live_request_waiting() -> None:
+def test_a_withdrawal_of_an_older_join_leaves_the_newer_one_waiting() -> None:
     state = MatchmakerState(rules=RULES)
     pool = Pool(state)
-    pool.admit(enqueue("a", run="run-new"), now=0)
-    assert pool.withdraw(Withdraw("a", "run-old", Outcome.TIMED_OUT)) is None
+    pool.admit(enqueue("a", join="join-new"), now=0)
+    stale = pool.withdraw(Withdraw("a", "join-old", Outcome.TIMED_OUT))
+    # Its request hears that join is out; the student is not told (a newer join waits).
+    assert stale == (Tell("a", SIGNAL_SETTLED, Settled("join-old", Outcome.TIMED_OUT)), False)
     assert pool_of(state) == ["a"]
-    answer = pool.withdraw(Withdraw("a", "run-new", Outcome.CANCELLED))
-    assert answer == Tell("a", "run-new", SIGNAL_WITHDRAWN, Withdrawn(Outcome.CANCELLED))
+    answer = pool.withdraw(Withdraw("a", "join-new", Outcome.CANCELLED))
+    assert answer == (Tell("a", SIGNAL_SETTLED, Settled("join-new", Outcome.CANCELLED)), True)
     assert pool_of(state) == []
-    # Not waiting and not paired: still answered, so the request does not wait for ever.
-    unknown = pool.withdraw(Withdraw("c", "run-c", Outcome.DISCONNECTED))
-    assert unknown == Tell("c", "run-c", SIGNAL_WITHDRAWN, Withdrawn(Outcome.DISCONNECTED))
+    # Not waiting and not paired (the join never reached the pool): still answered, so the
+    # request does not wait for ever, and its student hears why.
+    unknown = pool.withdraw(Withdraw("c", "join-c", Outcome.DISCONNECTED))
+    assert unknown == (Tell("c", SIGNAL_SETTLED, Settled("join-c", Outcome.DISCONNECTED)), True)

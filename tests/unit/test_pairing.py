@@ -41,7 +41,7 @@ def entry(
         topics=["Arrays"] if topics is None else topics,
         enqueued_at=at,
         seq=next(_SEQ) if seq is None else seq,
-        request_run_id=f"run-{user}",
+        join_id=f"join-{user}",
     )
 
 
@@ -345,6 +345,7 @@ def random_pool(rng: random.Random, now: float) -> list[Entry]:
             topics=rng.sample(TOPICS, rng.randint(1, 3)),
             enqueued_at=at,
             seq=seq,
+            join_id=f"join-{seq}",
         )
         for seq, at in enumerate(times)
     ]

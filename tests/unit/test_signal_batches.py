@@ -18,13 +18,7 @@ class Wire:
         self.hold.set()
         self.failing = False
 
-    async def one(self, message: str) -> None:
-        await self._send([message])
-
-    async def many(self, messages: list[str]) -> None:
-        await self._send(messages)
-
-    async def _send(self, messages: list[str]) -> None:
+    async def send(self, messages: list[str]) -> None:
         self.signals.append(messages)
         await self.hold.wait()
         if self.failing:
@@ -36,8 +30,8 @@ def wire() -> Wire:
     return Wire()
 
 
-async def test_a_lone_message_leaves_at_once_as_a_single_signal(wire: Wire) -> None:
-    batches = SignalBatches(wire.one, wire.many)
+async def test_a_lone_message_leaves_at_once_in_a_signal_of_its_own(wire: Wire) -> None:
+    batches = SignalBatches(wire.send)
     await batches.send("a")
     await batches.send("b")
     assert wire.signals == [["a"], ["b"]]
@@ -46,7 +40,7 @@ async def test_a_lone_message_leaves_at_once_as_a_single_signal(wire: Wire) -> N
 async def test_messages_that_arrive_while_a_signal_is_on_its_way_leave_together(
     wire: Wire,
 ) -> None:
-    batches = SignalBatches(wire.one, wire.many)
+    batches = SignalBatches(wire.send)
     wire.hold.clear()
     first = asyncio.create_task(batches.send("a"))
     await asyncio.sleep(0)
@@ -62,7 +56,7 @@ async def test_messages_that_arrive_while_a_signal_is_on_its_way_leave_together(
 async def test_every_message_of_a_failed_signal_hears_of_it_and_the_next_still_leaves(
     wire: Wire,
 ) -> None:
-    batches = SignalBatches(wire.one, wire.many)
+    batches = SignalBatches(wire.send)
     wire.hold.clear()
     wire.failing = True
     first = asyncio.create_task(batches.send("a"))
@@ -79,7 +73,7 @@ async def test_every_message_of_a_failed_signal_hears_of_it_and_the_next_still_l
 
 
 async def test_a_caller_that_stops_waiting_does_not_hold_back_the_others(wire: Wire) -> None:
-    batches = SignalBatches(wire.one, wire.many)
+    batches = SignalBatches(wire.send)
     wire.hold.clear()
     first = asyncio.create_task(batches.send("a"))
     await asyncio.sleep(0)

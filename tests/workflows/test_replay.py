@@ -2,8 +2,8 @@
 running workflows (non-determinism) fails here, before it is deployed.
 
 The histories come from the test suite itself: run it with PEERPREP_RECORD_HISTORIES=<folder>,
-then copy representative ones here. Replace one only on purpose, with a versioning plan
-(``workflow.patched``) for the runs already in flight.
+then copy representative ones here. Replace one only on purpose, with a versioning plan for the
+runs already in flight (docs/versioning.md).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from storage.models import User
 from web.rate_limits import Action
 from web.sockets.base import AuthenticatedNamespace, Handler, describe_invalid
 from workflows import events
-from workflows.match_messages import Criteria, Emit, MatchStatus, Outcome
+from workflows.match_messages import Criteria, Enqueue, MatchStatus, Outcome
 from workflows.pairing import DIFFICULTIES
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ class MatchingNamespace(AuthenticatedNamespace):
     async def on_authenticated(self, sid: str, user: User, auth: dict[str, Any]) -> None:
         await self.enter_room(sid, events.user_room(str(user.id)))
         # After the connect packet has gone out: tell a returning user where their request stands.
-        self.server.start_background_task(self._report_state, sid, str(user.id))
+        self.server.start_background_task(self._report_state, sid, str(user.id), user.username)
 
     async def on_disconnect(self, sid: str, *_reason: Any) -> None:
         user = await self.user(sid)
@@ -84,17 +84,14 @@ class MatchingNamespace(AuthenticatedNamespace):
             return
         criteria = Criteria(difficulty=payload.difficulty, topics=topics)
         metrics.MATCH_CLOCK.joined(user.user_id)
-        # The matchmaker acknowledges with joined-queue once the request is in the pool.
+        # The matchmaker acknowledges with joined-queue once the join is in the pool.
         try:
-            news = await self.app.orchestrator.join_queue(
-                user.user_id, user.username, criteria, sid
-            )
+            await self.app.orchestrator.join_queue(user.user_id, user.username, criteria, sid)
         except Exception:
+            # At the boundary: whatever stops a join, the student hears it, and the log has it.
             metrics.MATCH_CLOCK.forget(user.user_id)
             log.exception("join-queue of %s failed", user.user_id)
             await self._refuse(sid, "matching is unavailable right now; please try again")
-            return
-        await self._deliver(news)
 
     async def cancel(self, sid: str, *_extra: Any) -> None:
         user = await self.user(sid)
@@ -119,16 +116,6 @@ class MatchingNamespace(AuthenticatedNamespace):
             reply["error"] = "too late to cancel: you have been matched"
         await self.emit(events.LEFT_QUEUE, reply, room=events.user_room(user.user_id))
 
-    async def _deliver(self, news: list[Emit]) -> None:
-        """The matchmaker's news for this join (its update's answer), to both students' rooms."""
-        matchmaker_id = self.app.orchestrator.matching.matchmaker_id
-        for emit in news:
-            line = events.outcome_line(emit)
-            if line is not None:
-                message, fields = line
-                log.info(message, extra={**fields, "workflow_id": matchmaker_id})
-            await self.server.emit(emit.event, emit.data, room=emit.room, namespace=emit.namespace)
-
     def _too_fast(self) -> str:
         limit = self.app.limits.describe(Action.MATCH_REQUEST)
         return f"too many match requests: at most {limit}; wait a moment"
@@ -136,7 +123,7 @@ class MatchingNamespace(AuthenticatedNamespace):
     async def _refuse(self, sid: str, message: str) -> None:
         await self.emit(events.JOINED_QUEUE, {"ok": False, "error": message}, to=sid)
 
-    async def _report_state(self, sid: str, user_id: str) -> None:
+    async def _report_state(self, sid: str, user_id: str, username: str) -> None:
         # Twice at most: a request can end between reading its state and signalling it.
         for _attempt in range(2):
             try:
@@ -150,20 +137,23 @@ class MatchingNamespace(AuthenticatedNamespace):
                     return
                 if not (isinstance(state, MatchStatus) and state.outcome is Outcome.WAITING):
                     return
+                # The request counts the socket (its disconnect grace depends on it).
+                if not await self.app.orchestrator.presence(user_id, sid, connected=True):
+                    continue
                 # Each re-announcement reaches the shared matchmaker: a reconnect storm of one
-                # user's sockets must not become a storm of signals there. The request still
-                # hears of the socket (its disconnect grace counts on it); past the limit it
-                # only does not announce itself again.
-                announce = self.app.limits.allow(Action.MATCH_REQUEST, user_id)
-                if not announce:
+                # user's sockets must not become a storm of signals there. Past the limit the
+                # socket is only not told its place again.
+                if not self.app.limits.allow(Action.MATCH_REQUEST, user_id):
                     log.info("re-announcement of %s skipped: over its rate limit", user_id)
-                # The request re-announces itself; the matchmaker answers with joined-queue, or
-                # with matched if the pair was made a moment ago.
-                if await self.app.orchestrator.presence(
-                    user_id, sid, connected=True, announce=announce
-                ):
                     return
+                # The same join again: the matchmaker answers with joined-queue and its place,
+                # or with matched if the pair was made a moment ago.
+                await self.app.orchestrator.enqueue(
+                    Enqueue(user_id, username, state.criteria, state.join_id)
+                )
+                return
             except Exception:
+                # At the boundary of a background task: logged, and the socket carries on.
                 log.exception("could not report the match state of %s", user_id)
                 return
 
