@@ -49,20 +49,23 @@ class SessionActivities:
                 "no document reader in this worker: %s ends without its code", request.room_id
             )
         member_ids = [uuid.UUID(member.user_id) for member in request.members]
-        outcomes = [
-            SessionOutcome(
-                user_id=user_id,
-                partner_id=next((other for other in member_ids if other != user_id), None),
-                completed=str(user_id) in request.completed,
-                edited=str(user_id) in authors,
-            )
-            for user_id in member_ids
-        ]
         ended_at = datetime.fromisoformat(request.ended_at)
         async with self._database.session() as session:
             room = await rooms.get_room(session, request.room_id)
             if room is None:
                 return FinishSessionResult(recorded=0)
+            # The room's rows say who completed the question: the web tier wrote them when the
+            # member said so, and they are the only record of it.
+            completed = {row.user_id for row in room.member_rows if row.completed_at is not None}
+            outcomes = [
+                SessionOutcome(
+                    user_id=user_id,
+                    partner_id=next((other for other in member_ids if other != user_id), None),
+                    completed=user_id in completed,
+                    edited=str(user_id) in authors,
+                )
+                for user_id in member_ids
+            ]
             recorded = await record_session_attempts(
                 session,
                 room_id=request.room_id,

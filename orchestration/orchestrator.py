@@ -19,6 +19,7 @@ from temporalio.client import (
     WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import (
     TypedSearchAttributes,
@@ -27,8 +28,8 @@ from temporalio.common import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
+from orchestration.batches import Batches
 from orchestration.sessions import SessionWorkflows
-from orchestration.signal_batches import SignalBatches
 from settings import Settings
 from workflows import ids
 from workflows import search_attributes as attrs
@@ -36,9 +37,11 @@ from workflows.match_messages import (
     CancelRequest,
     CancelResult,
     Criteria,
+    Emit,
     Enqueue,
     EnqueueBatch,
     Join,
+    JoinNews,
     MatchmakerState,
     MatchRequestInput,
     MatchResult,
@@ -100,6 +103,9 @@ class RequestStart:
 
 log = logging.getLogger(__name__)
 QUERY_TIMEOUT = timedelta(seconds=2)
+UPDATE_TIMEOUT = timedelta(seconds=2)
+# How long a batch of joins keeps asking for its update's answer before it goes by signal.
+UPDATE_PATIENCE = timedelta(seconds=10)
 
 
 def _not_found(error: RPCError) -> bool:
@@ -115,9 +121,7 @@ class Orchestrator:
         self._matchmaker = client.get_workflow_handle_for(
             MatchmakerWorkflow.run, matching.matchmaker_id
         )
-        self._enqueues = SignalBatches[Enqueue](
-            lambda joins: self._matchmaker.signal(MatchmakerWorkflow.enqueue, EnqueueBatch(joins))
-        )
+        self._admissions = Batches[Enqueue, list[Emit]](self._admit)
 
     @classmethod
     async def connect(cls, settings: Settings) -> Orchestrator:
@@ -132,7 +136,10 @@ class Orchestrator:
                 return await self.client.service_client.check_health(
                     timeout=timedelta(seconds=within_seconds)
                 )
-        except Exception:
+        except Exception as error:
+            # A health check reports: whatever stops it (a refused dial is a RuntimeError of
+            # the SDK's core, a slow one an RPCError or our timeout) is the answer.
+            log.debug("Temporal is not healthy: %r", error)
             return False
 
     @property
@@ -245,9 +252,10 @@ class Orchestrator:
 
     async def join_queue(
         self, user_id: str, username: str, criteria: Criteria, socket_id: str
-    ) -> None:
+    ) -> list[Emit]:
         """A join-queue: the user's request holds it first (started, or told if it runs), then
-        it goes into the matchmaker's pool. The matchmaker tells the student what follows."""
+        it goes into the matchmaker's pool. Returns the news the caller delivers (joined-queue,
+        and matched for both students if the join was paired at once)."""
         join = Join(join_id=uuid.uuid4().hex, criteria=criteria, socket_id=socket_id)
         handle = await self.start_request(self.request_start(user_id, username, join))
         log.info(
@@ -259,21 +267,57 @@ class Orchestrator:
                 "topics": criteria.topics,
             },
         )
-        await self.enqueue(Enqueue(user_id, username, criteria, join.join_id))
+        return await self.admit(Enqueue(user_id, username, criteria, join.join_id))
 
-    async def enqueue(self, join: Enqueue) -> None:
-        """Into the matchmaker's pool, in one signal with the joins sent meanwhile. The same
+    async def admit(self, join: Enqueue) -> list[Emit]:
+        """Into the matchmaker's pool, in one update with the joins sent meanwhile (one in
+        flight per process); returns the news of this join for the caller to deliver. The same
         join again (a returning client's) is answered again: joined-queue with its place, or
         matched if it was paired a moment ago."""
+        return await self._admissions.send(join)
+
+    async def enqueue(self, join: Enqueue) -> None:
+        """Into the matchmaker's pool by signal: the matchmaker tells the student itself (for
+        callers with no sockets to tell, such as ``peerprep ops retry``)."""
+        await self._signal(EnqueueBatch([join]))
+
+    async def _admit(self, joins: list[Enqueue]) -> list[list[Emit]]:
+        """One batch, by update; asked again under the same id while the answer is slow (the
+        server answers a repeat with the first one's result). Past the patience, or refused,
+        the same joins go by signal: their ids make a repeat harmless, and the matchmaker tells
+        those students itself."""
+        batch = EnqueueBatch(joins)
+        update_id = str(uuid.uuid4())
+        deadline = asyncio.get_running_loop().time() + UPDATE_PATIENCE.total_seconds()
+        while True:
+            try:
+                news = await self._matchmaker.execute_update(
+                    "admit", batch, id=update_id, result_type=JoinNews, rpc_timeout=UPDATE_TIMEOUT
+                )
+                return [news.emits.get(join.join_id, []) for join in joins]
+            except WorkflowUpdateRPCTimeoutOrCancelledError:
+                if _being_cancelled():
+                    # The SDK reports our own cancellation (a stopping process) as this error:
+                    # asking again would keep the process alive for the whole patience.
+                    raise asyncio.CancelledError from None
+                if asyncio.get_running_loop().time() < deadline:
+                    continue
+                log.warning("no answer to %d joins in time: sending them by signal", len(joins))
+            except RPCError as error:
+                log.warning("the joins' update was refused (%s): sending them by signal", error)
+            await self._signal(batch)
+            return [[] for _join in joins]
+
+    async def _signal(self, batch: EnqueueBatch) -> None:
         try:
-            await self._enqueues.send(join)
+            await self._matchmaker.signal(MatchmakerWorkflow.enqueue, batch)
         except RPCError as error:
             if not _not_found(error):
                 raise
             # No matchmaker (terminated by an operator, say): start it again, then send.
             log.warning("the matchmaker is not running: starting it again")
             await self.ensure_matchmaker()
-            await self._enqueues.send(join)
+            await self._matchmaker.signal(MatchmakerWorkflow.enqueue, batch)
 
     async def cancel_match(self, user_id: str) -> CancelResult | None:
         """Withdraw the user's live request; ``None`` when there is none."""
@@ -329,3 +373,8 @@ class Orchestrator:
             MatchmakerWorkflow.snapshot, rpc_timeout=QUERY_TIMEOUT
         )
         return dict(snapshot.waiting)
+
+
+def _being_cancelled() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0

@@ -42,10 +42,6 @@ class SessionWorkflows:
         await self._tell(room_id, "leave", MemberAction(user_id))
         log.info("left session", extra=self._ids(room_id, user_id))
 
-    async def complete(self, room_id: str, user_id: str) -> None:
-        await self._tell(room_id, "complete", MemberAction(user_id))
-        log.info("completed question", extra=self._ids(room_id, user_id))
-
     async def state(self, room_id: str) -> SessionState | None:
         try:
             return await self._handle(room_id).query(CollabSessionWorkflow.state)

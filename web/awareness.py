@@ -25,9 +25,10 @@ def read_clients(update: bytes) -> dict[int, int]:
             clock = decoder.read_var_uint()
             decoder.read_var_string()
             clients[client] = clock
-    except InvalidAwareness:
-        raise
-    except Exception:
+    except (RuntimeError, IndexError, ValueError) as error:
+        # What pycrdt's decoder raises on a short stream, a varint past the end, bad UTF-8.
+        if isinstance(error, InvalidAwareness):
+            raise
         raise InvalidAwareness("not an awareness update") from None
     return clients
 

@@ -179,10 +179,12 @@ class RecentPair:
 
 @dataclass(frozen=True, slots=True)
 class InboxItem:
-    """A signal received but not yet handled (one of the two is set), kept in arrival order."""
+    """A message received but not yet handled (one of the two is set), kept in arrival order."""
 
     enqueue: Enqueue | None = None
     withdraw: Withdraw | None = None
+    # The update that brought the join in, which carries its news back to its caller.
+    reply_to: str | None = None
 
 
 @dataclass(slots=True)
@@ -218,6 +220,14 @@ class Emit:
 @dataclass(frozen=True, slots=True)
 class EmitBatch:
     emits: list[Emit]
+
+
+@dataclass(frozen=True, slots=True)
+class JoinNews:
+    """Matchmaker → the web tier, as the ``join`` update's result: for each join of the batch
+    (by join id), what its caller tells whom, once the round that took it in is recorded."""
+
+    emits: dict[str, list[Emit]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,7 +284,6 @@ class SessionCarry:
     idle_since: str
     sockets: list[CarriedSocket]
     left: list[str]
-    completed: list[str]
     end_reason: str | None
 
 

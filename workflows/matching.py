@@ -18,6 +18,7 @@ from workflows.match_messages import (
     SIGNAL_WITHDRAW,
     CancelRequest,
     CancelResult,
+    Criteria,
     Join,
     MatchRequestInput,
     MatchResult,
@@ -131,10 +132,6 @@ class MatchRequestWorkflow:
     async def run(self, request: MatchRequestInput) -> MatchResult:
         deadline = self._started + timedelta(seconds=request.timeout_seconds)
         ack_deadline = None
-        if workflow.info().continued_run_id is not None:
-            # A run continued as new inherits the last run's attributes and memo; a first run
-            # was started with them set as waiting.
-            self._mark(Outcome.WAITING)
         while self._outcome is None:
             if self._withdraw_reason is not None and not self._withdraw_sent:
                 self._withdraw_sent = True
@@ -162,14 +159,20 @@ class MatchRequestWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         if self._next is not None:
             # The user asked again while this request was ending: carry on as a fresh request
-            # (the web tier has put that join in the pool already).
+            # (the web tier has put that join in the pool already), found as a waiting one
+            # from its start, as a first run is.
+            criteria = self._next.criteria
             workflow.continue_as_new(
                 dataclasses.replace(
                     request,
                     sockets=sorted(self._sockets),
                     join=self._next,
                     answer=self._next_answer,
-                )
+                ),
+                search_attributes=attrs.request_attributes(
+                    request.user_id, criteria.difficulty, criteria.topics
+                ),
+                memo=_memo(request.username, Outcome.WAITING, criteria, None),
             )
         return MatchResult(
             outcome=outcome,
@@ -215,8 +218,7 @@ class MatchRequestWorkflow:
         raise ApplicationError(f"matchmaker {self._request.matchmaker_id} is not running")
 
     def _mark(self, outcome: Outcome) -> None:
-        # A run continued as new inherits the last run's attributes and memo: every key is set
-        # (or cleared) here, so a new request never shows the previous match's room or criteria.
+        # Every key is set (or cleared) here, so the run shows only its own match.
         paired = self._paired
         criteria = self._current().criteria
         workflow.upsert_search_attributes(
@@ -228,13 +230,19 @@ class MatchRequestWorkflow:
                 attrs.ROOM_ID.value_set(paired.room_id) if paired else attrs.ROOM_ID.value_unset(),
             ]
         )
-        workflow.upsert_memo(
-            {
-                "outcome": outcome.value,
-                "difficulty": criteria.difficulty,
-                "topics": list(criteria.topics),
-                "room": paired.room_id if paired else None,
-                "partner": paired.partner.username if paired else None,
-                "question": paired.question.title if paired else None,
-            }
-        )
+        workflow.upsert_memo(_memo(self._request.username, outcome, criteria, paired))
+
+
+def _memo(
+    username: str, outcome: Outcome, criteria: Criteria, paired: Paired | None
+) -> dict[str, object]:
+    """What a request's memo says in the Temporal UI."""
+    return {
+        "user": username,
+        "outcome": outcome.value,
+        "difficulty": criteria.difficulty,
+        "topics": list(criteria.topics),
+        "room": paired.room_id if paired else None,
+        "partner": paired.partner.username if paired else None,
+        "question": paired.question.title if paired else None,
+    }

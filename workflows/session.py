@@ -3,7 +3,8 @@
 It ends when both members have left on purpose, after ``idle_seconds`` with nobody connected, at
 ``max_seconds``, or when an operator ends it; then one activity records each member's attempt
 (and points for a completed question) and tells the room. Keystrokes never come here: the web
-tier keeps the document; this workflow only hears who is there and what they decided.
+tier keeps the document, and the room's rows in SQL record who left or completed; this workflow
+only hears who is there and who left, which is what decides when the room ends.
 """
 
 from __future__ import annotations
@@ -61,7 +62,6 @@ class SessionState:
     members: list[PairMember]
     connected: list[str]
     left: list[str]
-    completed: list[str]
     question: QuestionSummary
     started_at: str
     ended: bool
@@ -72,7 +72,6 @@ class SessionState:
 class FinishSessionInput:
     room_id: str
     members: list[PairMember]
-    completed: list[str]
     started_at: str
     ended_at: str
     reason: str
@@ -96,7 +95,6 @@ class CollabSessionWorkflow:
             for socket in (carried.sockets if carried else [])
         }
         self._left: set[str] = set(carried.left) if carried else set()
-        self._completed: set[str] = set(carried.completed) if carried else set()
         self._started = datetime.fromisoformat(carried.started_at) if carried else workflow.now()
         self._idle_since = datetime.fromisoformat(carried.idle_since) if carried else workflow.now()
         self._changed = False
@@ -127,11 +125,6 @@ class CollabSessionWorkflow:
             self._left.add(action.user_id)
             self._changed = True
 
-    @workflow.signal
-    def complete(self, action: MemberAction) -> None:
-        if self._is_member(action.user_id):
-            self._completed.add(action.user_id)
-
     @workflow.query
     def state(self) -> SessionState:
         return SessionState(
@@ -139,7 +132,6 @@ class CollabSessionWorkflow:
             members=self._session.members,
             connected=sorted({user for user, _socket in self._sockets}),
             left=sorted(self._left),
-            completed=sorted(self._completed),
             question=self._session.question,
             started_at=self._started.isoformat(),
             ended=self._ended,
@@ -161,7 +153,6 @@ class CollabSessionWorkflow:
             FinishSessionInput(
                 room_id=session.room_id,
                 members=session.members,
-                completed=sorted(self._completed),
                 started_at=self._started.isoformat(),
                 ended_at=ended.isoformat(),
                 reason=reason,
@@ -177,7 +168,6 @@ class CollabSessionWorkflow:
                 "question": session.question.title,
                 "members": [member.username for member in session.members],
                 "ended": reason,
-                "completed": sorted(self._completed),
             }
         )
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -204,7 +194,6 @@ class CollabSessionWorkflow:
                 for (user, socket), seen in sorted(self._sockets.items())
             ],
             left=sorted(self._left),
-            completed=sorted(self._completed),
             end_reason=self._end_reason,
         )
 

@@ -28,7 +28,7 @@ from tests.helpers.up_process import CHECKOUT, environment, peerprep
 from tests.helpers.waiting import until
 from workers.temporal_server import DevServer
 from workflows.events import MATCHED
-from workflows.match_messages import Criteria, MatchResult, Outcome
+from workflows.match_messages import Criteria, Enqueue, Join, MatchResult, Outcome
 
 WAIT_SECONDS = 60
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -149,7 +149,7 @@ async def test_a_worker_killed_while_making_a_pair_leaves_exactly_one_room(
     crashing = await scene.worker(Fault.CRASH_AFTER_ROOMS)
     criteria = Criteria(difficulty="easy", topics=["Arrays"])
     for user, sid in ((scene.alice, "socket-a"), (scene.bob, "socket-b")):
-        await scene.orchestrator.join_queue(str(user.id), user.username, criteria, sid)
+        await _join_by_signal(scene.orchestrator, user, criteria, sid)
     assert await asyncio.wait_for(crashing.wait(), WAIT_SECONDS) == CRASH_EXIT_CODE
     made = await _rooms_of(database, scene.alice.id)
     assert len(made) == 1  # the room row was committed before the crash
@@ -185,8 +185,10 @@ async def test_a_pair_is_announced_only_once_the_matchmaker_has_recorded_it(
         # Dies once the round's rooms are made, before its workflow task is recorded.
         crashing = await scene.worker(Fault.CRASH_AFTER_ROOMS)
         criteria = Criteria(difficulty="easy", topics=["Arrays"])
+        # Both join by signal (as a web process that gave up on its update would), so the
+        # worker, not this caller, tells them.
         for user, sid in ((scene.alice, "socket-a"), (scene.bob, "socket-b")):
-            await scene.orchestrator.join_queue(str(user.id), user.username, criteria, sid)
+            await _join_by_signal(scene.orchestrator, user, criteria, sid)
         assert await asyncio.wait_for(crashing.wait(), WAIT_SECONDS) == CRASH_EXIT_CODE
         await asyncio.sleep(0.5)  # anything the dead worker published has arrived by now
         assert [emit for emit in heard if emit.get("event") == MATCHED] == []
@@ -213,3 +215,11 @@ async def test_a_pair_is_announced_only_once_the_matchmaker_has_recorded_it(
             replacement.terminate()
             await asyncio.wait_for(replacement.wait(), 20)
             scene.log.close()
+
+
+async def _join_by_signal(
+    orchestrator: Orchestrator, user: User, criteria: Criteria, socket_id: str
+) -> None:
+    join = Join(join_id=uuid.uuid4().hex, criteria=criteria, socket_id=socket_id)
+    await orchestrator.start_request(orchestrator.request_start(str(user.id), user.username, join))
+    await orchestrator.enqueue(Enqueue(str(user.id), user.username, criteria, join.join_id))

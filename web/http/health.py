@@ -19,6 +19,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from web.deps import Operator, State
 from web.state import AppState
@@ -44,7 +45,8 @@ async def _database_ok(state: AppState) -> bool:
         async with state.database.session() as session:
             await asyncio.wait_for(session.execute(text("SELECT 1")), CHECK_TIMEOUT_SECONDS)
         return True
-    except Exception:
+    except (SQLAlchemyError, OSError, TimeoutError) as error:
+        log.debug("the database check failed: %r", error)
         return False
 
 
@@ -79,9 +81,14 @@ async def keep_checking(state: AppState) -> None:
     """The background checks behind ``/health``, from the start until the process stops."""
     interval = state.settings.health_check_seconds
     while True:
-        state.health = await check_now(state)
+        try:
+            state.health = await check_now(state)
+        except Exception:
+            # The loop behind /health must outlive a bug in one check: it shows in the log.
+            log.exception("a health check failed")
         # Soon again while something is down (or still starting): recovery shows at once.
-        await asyncio.sleep(interval if state.health.status == "ok" else min(interval, 0.5))
+        healthy = state.health is not None and state.health.status == "ok"
+        await asyncio.sleep(interval if healthy else min(interval, 0.5))
 
 
 def _answer(report: HealthReport) -> JSONResponse:

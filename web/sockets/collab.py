@@ -347,7 +347,7 @@ class CollabNamespace(AuthenticatedNamespace):
             await rooms.mark_member(
                 session, member.room_id, uuid.UUID(member.user_id), completed=True
             )
-        await self.app.orchestrator.sessions.complete(member.room_id, member.user_id)
+        log.info("completed question", extra={"room_id": member.room_id, "user_id": member.user_id})
         await self.emit(
             events.COLLAB_COMPLETED,
             {"userId": member.user_id},

@@ -17,7 +17,7 @@ from storage.models import User
 from web.rate_limits import Action
 from web.sockets.base import AuthenticatedNamespace, Handler, describe_invalid
 from workflows import events
-from workflows.match_messages import Criteria, Enqueue, MatchStatus, Outcome
+from workflows.match_messages import Criteria, Emit, Enqueue, MatchStatus, Outcome
 from workflows.pairing import DIFFICULTIES
 
 log = logging.getLogger(__name__)
@@ -86,12 +86,16 @@ class MatchingNamespace(AuthenticatedNamespace):
         metrics.MATCH_CLOCK.joined(user.user_id)
         # The matchmaker acknowledges with joined-queue once the join is in the pool.
         try:
-            await self.app.orchestrator.join_queue(user.user_id, user.username, criteria, sid)
+            news = await self.app.orchestrator.join_queue(
+                user.user_id, user.username, criteria, sid
+            )
         except Exception:
             # At the boundary: whatever stops a join, the student hears it, and the log has it.
             metrics.MATCH_CLOCK.forget(user.user_id)
             log.exception("join-queue of %s failed", user.user_id)
             await self._refuse(sid, "matching is unavailable right now; please try again")
+            return
+        await self._deliver(news)
 
     async def cancel(self, sid: str, *_extra: Any) -> None:
         user = await self.user(sid)
@@ -115,6 +119,16 @@ class MatchingNamespace(AuthenticatedNamespace):
         if not result.cancelled:
             reply["error"] = "too late to cancel: you have been matched"
         await self.emit(events.LEFT_QUEUE, reply, room=events.user_room(user.user_id))
+
+    async def _deliver(self, news: list[Emit]) -> None:
+        """The matchmaker's news of a join (its update's answer), to the students' rooms."""
+        matchmaker_id = self.app.orchestrator.matching.matchmaker_id
+        for emit in news:
+            line = events.outcome_line(emit)
+            if line is not None:
+                message, fields = line
+                log.info(message, extra={**fields, "workflow_id": matchmaker_id})
+            await self.server.emit(emit.event, emit.data, room=emit.room, namespace=emit.namespace)
 
     def _too_fast(self) -> str:
         limit = self.app.limits.describe(Action.MATCH_REQUEST)
@@ -148,9 +162,10 @@ class MatchingNamespace(AuthenticatedNamespace):
                     return
                 # The same join again: the matchmaker answers with joined-queue and its place,
                 # or with matched if the pair was made a moment ago.
-                await self.app.orchestrator.enqueue(
+                news = await self.app.orchestrator.admit(
                     Enqueue(user_id, username, state.criteria, state.join_id)
                 )
+                await self._deliver(news)
                 return
             except Exception:
                 # At the boundary of a background task: logged, and the socket carries on.

@@ -1,4 +1,4 @@
-"""The web tier's batching of signals to one workflow, without a server: who leaves together."""
+"""The batching of calls to one workflow, without a server: who leaves together, who hears what."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from orchestration.signal_batches import SignalBatches
+from orchestration.batches import Batches
 
 
 class Wire:
@@ -18,11 +18,12 @@ class Wire:
         self.hold.set()
         self.failing = False
 
-    async def send(self, messages: list[str]) -> None:
+    async def send(self, messages: list[str]) -> list[str]:
         self.signals.append(messages)
         await self.hold.wait()
         if self.failing:
             raise RuntimeError("the server said no")
+        return [message.upper() for message in messages]
 
 
 @pytest.fixture
@@ -30,17 +31,17 @@ def wire() -> Wire:
     return Wire()
 
 
-async def test_a_lone_message_leaves_at_once_in_a_signal_of_its_own(wire: Wire) -> None:
-    batches = SignalBatches(wire.send)
+async def test_a_lone_message_leaves_at_once_in_a_call_of_its_own(wire: Wire) -> None:
+    batches = Batches(wire.send)
     await batches.send("a")
     await batches.send("b")
     assert wire.signals == [["a"], ["b"]]
 
 
-async def test_messages_that_arrive_while_a_signal_is_on_its_way_leave_together(
+async def test_messages_that_arrive_while_a_call_is_on_its_way_leave_together(
     wire: Wire,
 ) -> None:
-    batches = SignalBatches(wire.send)
+    batches = Batches(wire.send)
     wire.hold.clear()
     first = asyncio.create_task(batches.send("a"))
     await asyncio.sleep(0)
@@ -49,14 +50,16 @@ async def test_messages_that_arrive_while_a_signal_is_on_its_way_leave_together(
     assert wire.signals == [["a"]]
     assert not first.done()
     wire.hold.set()
-    await asyncio.gather(first, *crowd)
+    results = await asyncio.gather(first, *crowd)
     assert wire.signals == [["a"], ["b", "c", "d", "e"]]
+    # Each caller hears its own message's result, not its batch's.
+    assert results == ["A", "B", "C", "D", "E"]
 
 
-async def test_every_message_of_a_failed_signal_hears_of_it_and_the_next_still_leaves(
+async def test_every_message_of_a_failed_call_hears_of_it_and_the_next_still_leaves(
     wire: Wire,
 ) -> None:
-    batches = SignalBatches(wire.send)
+    batches = Batches(wire.send)
     wire.hold.clear()
     wire.failing = True
     first = asyncio.create_task(batches.send("a"))
@@ -73,7 +76,7 @@ async def test_every_message_of_a_failed_signal_hears_of_it_and_the_next_still_l
 
 
 async def test_a_caller_that_stops_waiting_does_not_hold_back_the_others(wire: Wire) -> None:
-    batches = SignalBatches(wire.send)
+    batches = Batches(wire.send)
     wire.hold.clear()
     first = asyncio.create_task(batches.send("a"))
     await asyncio.sleep(0)
