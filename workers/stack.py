@@ -22,7 +22,7 @@ from temporalio.worker import Worker
 
 from activities.notify import Notifier
 from orchestration.namespace import ensure_search_attributes
-from settings import Settings
+from settings import Settings, SettingsError
 from storage import migrate
 from storage.attempts import PointsRule
 from storage.database import Database
@@ -250,6 +250,13 @@ async def run_web(settings: Settings) -> None:
 
 async def run_worker(settings: Settings) -> None:
     """The Temporal worker alone."""
+    if settings.document_store != "sql":
+        # The end of a session records each member's attempt with the room's final code, read
+        # from the documents: a LevelDB folder belongs to the one web process that writes it.
+        raise SettingsError(
+            "a worker on its own reads rooms' documents from the shared store: set "
+            "PEERPREP_DOCUMENT_STORE=sql (or run `peerprep up`, which keeps both in one process)"
+        )
     stop = _stop_event()
     if settings.worker_metrics_port is not None:
         serve_metrics(settings.host, settings.worker_metrics_port)
@@ -261,23 +268,13 @@ async def run_worker(settings: Settings) -> None:
         else:
             log.warning("PEERPREP_REDIS_URL is not set: this worker cannot reach any client")
             notifier = Notifier(None)
-        # A LevelDB folder belongs to the web process: only a shared store can be read here.
-        store = (
-            SqlDocStore(settings.resolved_database_url)
-            if settings.document_store == "sql"
-            else None
-        )
-        if store is None:
-            log.warning(
-                "documents are not shared (PEERPREP_DOCUMENT_STORE is not sql): "
-                "attempts recorded by this worker carry no final code"
-            )
+        store = SqlDocStore(settings.resolved_database_url)
         worker = build_worker(
             client,
             settings.task_queue,
             database,
             notifier,
-            documents=None if store is None else StoredDocuments(store),
+            documents=StoredDocuments(store),
             points=PointsRule(settings.points_min_session_seconds),
             shutdown_grace_seconds=settings.worker_shutdown_grace_seconds,
         )
@@ -286,7 +283,6 @@ async def run_worker(settings: Settings) -> None:
                 stop, None, worker, None, settings.worker_shutdown_grace_seconds
             )
         finally:
-            if store is not None:
-                await store.close()
+            await store.close()
     finally:
         await database.dispose()

@@ -163,6 +163,20 @@ def test_cli_creates_an_admin_who_can_manage_questions(stack: Stack) -> None:
     stack.terminate()
 
 
+def test_a_worker_on_its_own_refuses_documents_it_cannot_read(tmp_path: Path) -> None:
+    # Its sessions' attempts would be recorded without their final code.
+    result = subprocess.run(
+        [PEERPREP, "worker", "--data-dir", str(tmp_path)],
+        env=environment(PEERPREP_DOCUMENT_STORE="leveldb"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "PEERPREP_DOCUMENT_STORE=sql" in result.stderr
+
+
 def test_web_refuses_to_start_in_production_without_a_real_secret(tmp_path: Path) -> None:
     result = subprocess.run(
         [PEERPREP, "web", "--data-dir", str(tmp_path), "--port", str(free_port())],

@@ -121,6 +121,7 @@ async def _scene(
     env = environment(
         PEERPREP_TEMPORAL_ADDRESS=server.address,
         PEERPREP_DATABASE_URL=database.url,
+        PEERPREP_DOCUMENT_STORE="sql",
         PEERPREP_TASK_QUEUE=options["task_queue"],
         PEERPREP_MATCHMAKER_ID=options["matchmaker_id"],
         PEERPREP_DATA_DIR=str(tmp_path),

@@ -360,6 +360,7 @@ def test_a_worker_process_serves_its_metrics_and_the_sdk_s_and_logs_json(
         PEERPREP_TASK_QUEUE=f"test-{uuid.uuid4().hex[:12]}",
         PEERPREP_DATA_DIR=str(tmp_path / "data"),
         PEERPREP_DATABASE_URL=f"sqlite:///{tmp_path / 'worker.db'}",
+        PEERPREP_DOCUMENT_STORE="sql",
         PEERPREP_WORKER_METRICS_PORT=str(port),
         PEERPREP_TEMPORAL_METRICS_PORT=str(sdk_port),
         PEERPREP_LOG_FORMAT="json",
