@@ -36,6 +36,7 @@ COPY orchestration ./orchestration
 COPY observability ./observability
 COPY web ./web
 COPY storage ./storage
+COPY documents ./documents
 RUN pip install --no-deps . \
     && useradd --create-home --uid 10001 peerprep \
     && mkdir /data \

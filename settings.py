@@ -161,13 +161,13 @@ class Settings(BaseSettings):
     document_store: Literal["leveldb", "sql"] = "leveldb"
     documents_dir: Path | None = None
     max_update_bytes: int = Field(default=1024 * 1024, ge=1024, le=16 * 1024 * 1024)
-    # What one update may hold (storage.update_guard): new items, clients with new items, and
+    # What one update may hold (documents.update_guard): new items, clients with new items, and
     # deleted ranges; and the most text a room's document may hold, in UTF-8 bytes.
     max_update_items: int = Field(default=1_000, ge=1, le=1_000_000)
     max_update_clients: int = Field(default=4, ge=1, le=1_000)
     max_update_deletes: int = Field(default=20_000, ge=1, le=1_000_000)
     # Concurrent edits (in clock units: characters, deleted ones too) that one update's items
-    # may be placed among; yrs walks all of them (storage.item_order).
+    # may be placed among; yrs walks all of them (documents.item_order).
     max_update_concurrent: int = Field(default=8_192, ge=16, le=16 * 1024 * 1024)
     max_document_bytes: int = Field(default=256 * 1024, ge=1024, le=64 * 1024 * 1024)
     document_unload_seconds: float = Field(default=60.0, gt=0)

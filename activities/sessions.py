@@ -9,10 +9,10 @@ from datetime import datetime
 from temporalio import activity
 
 from activities.notify import Notifier
+from documents.docstore import DocumentReader
 from storage import rooms
 from storage.attempts import PointsRule, SessionOutcome, record_session_attempts
 from storage.database import Database
-from storage.docstore import DocumentReader
 from workflows.events import COLLAB_ENDED, COLLAB_NAMESPACE, collab_room
 from workflows.match_messages import Emit
 from workflows.session import FINISH_SESSION, FinishSessionInput, FinishSessionResult

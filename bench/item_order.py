@@ -1,4 +1,4 @@
-"""What a room's item order (``storage/item_order.py``) costs per keystroke and on a room's load.
+"""What a room's item order (``documents/item_order.py``) costs per keystroke and on a room's load.
 
 Run by hand (never in the test suite):
 
@@ -8,7 +8,8 @@ Run by hand (never in the test suite):
 Two authors type one character per update: a share ``--at-end`` of the keystrokes at the end of
 the text, the rest at random places, each catching up with the server every 50 keystrokes, so
 that some edits are concurrent. Every update goes through the update guard and
-``ItemOrder.admit`` as ``web/documents.py`` sends it; the time of ``admit`` alone is printed.
+``ItemOrder.admit`` as ``documents/room_documents.py`` sends it; the time of ``admit`` alone is
+printed.
 Then the final state is loaded as a room's load does it (decoding the stored state, then
 learning its order). The 10-million-additions loop is printed as the machine's calibration.
 """
@@ -21,8 +22,8 @@ import time
 
 from pycrdt import Doc, Text, get_update
 
-from storage.item_order import ItemOrder
-from storage.update_guard import UpdateLimits, decode_state_vector, inspect_update, learn_stored
+from documents.item_order import ItemOrder
+from documents.update_guard import UpdateLimits, decode_state_vector, inspect_update, learn_stored
 
 
 def main() -> None:

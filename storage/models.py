@@ -261,7 +261,7 @@ class ChatMessage(Base):
 
 
 # Rooms' documents when they live in this database (``PEERPREP_DOCUMENT_STORE=sql``): see
-# ``storage.sql_docstore``. No foreign key to ``rooms``: the store stands on its own.
+# ``documents.sql_docstore``. No foreign key to ``rooms``: the store stands on its own.
 class DocHead(Base):
     """The last sequence number given out in a room; its row also serialises writers."""
 

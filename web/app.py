@@ -12,17 +12,17 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp
 
+from documents.docstore import HistoryRecord
+from documents.document_stores import open_doc_store
+from documents.room_documents import Documents
+from documents.update_guard import UpdateLimits
 from orchestration.namespace import ensure_search_attributes
 from orchestration.orchestrator import Orchestrator
 from settings import Settings
 from storage.database import Database
-from storage.docstore import HistoryRecord
-from storage.document_stores import open_doc_store
 from storage.passwords import Passwords
-from storage.update_guard import UpdateLimits
 from web.auth import TokenService
 from web.client import install_client
-from web.documents import Documents
 from web.errors import BodySizeLimit, install_error_handlers
 from web.http import attempts, auth, health, metrics, profile, questions, ranking, sessions
 from web.rate_limits import RateLimits

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from documents.room_documents import Documents
 from orchestration.orchestrator import Orchestrator
 from settings import Settings
 from storage.database import Database
 from storage.passwords import Passwords
 from web.auth import TokenService
-from web.documents import Documents
 from web.rate_limits import RateLimits
 from web.topics import KnownTopics
 

@@ -21,16 +21,16 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.notify import Notifier
+from documents.docstore import StoredDocuments
+from documents.room_documents import Documents
+from documents.sql_docstore import SqlDocStore
 from orchestration.namespace import ensure_search_attributes
 from settings import Settings, SettingsError
 from storage import migrate
 from storage.attempts import PointsRule
 from storage.database import Database
-from storage.docstore import StoredDocuments
 from storage.question_bank import seed
-from storage.sql_docstore import SqlDocStore
 from web.app import create_app, open_documents
-from web.documents import Documents
 from web.draining import send_clients_elsewhere
 from web.sockets.server import create_socket_server, write_only_emitter
 from workers.telemetry import sdk_runtime, serve_metrics

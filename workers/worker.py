@@ -12,9 +12,9 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.notify import Notifier, NotifyActivities
 from activities.pairs import PairActivities
 from activities.sessions import SessionActivities
+from documents.docstore import DocumentReader
 from storage.attempts import PointsRule
 from storage.database import Database
-from storage.docstore import DocumentReader
 from workers.telemetry import ActivityFailures
 from workflows.matching import MatchRequestWorkflow
 from workflows.matchmaker import MatchmakerWorkflow

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from storage.docstore import load_document
-from storage.leveldb_docstore import LevelDbDocStore
+from documents.docstore import load_document
+from documents.leveldb_docstore import LevelDbDocStore
+from documents.room_documents import Documents, InvalidUpdate
 from tests.adversarial.forge import Item, Update, embed, first_client, formatting, wrapping_clock
 from tests.helpers.accounts import Accounts
 from tests.helpers.live_stack import LiveStack
 from tests.helpers.rooms import Peers, join, matched_room, settled
 from tests.helpers.rooms import Typist as Author
-from web.documents import Documents, InvalidUpdate
 
 ROOM = "room-hostile"
 
@@ -165,7 +165,7 @@ SPLITS = {
 async def test_an_update_that_splits_an_emoji_is_refused_also_after_a_reload(
     tmp_path: Path, case: str
 ) -> None:
-    """yrs corrupts its document on such a split (see storage.update_guard); the positions of
+    """yrs corrupts its document on such a split (see documents.update_guard); the positions of
     two-unit characters are known again when a room is loaded from the store."""
     author = Author()
     for attempt in range(2):
@@ -220,7 +220,7 @@ FORGED_ORIGINS = {
 async def test_items_whose_origins_were_never_neighbours_are_refused_also_after_a_reload(
     tmp_path: Path, case: str
 ) -> None:
-    """storage.item_order: the order of the room's items is known again when it is loaded."""
+    """documents.item_order: the order of the room's items is known again when it is loaded."""
     author, partner = Author(), Author()
     for attempt in range(2):
         documents = Documents(LevelDbDocStore(tmp_path / "docs"))

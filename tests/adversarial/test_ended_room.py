@@ -9,12 +9,12 @@ import httpx
 import pytest
 from pycrdt import Doc, Text
 
+from documents.room_documents import InvalidUpdate
 from tests.helpers.accounts import Accounts
 from tests.helpers.live_stack import LiveStack
 from tests.helpers.records import attempts_with_code
 from tests.helpers.rooms import Peers, join, matched_room, settled
 from tests.helpers.waiting import until
-from web.documents import InvalidUpdate
 from workflows.events import COLLAB_NAMESPACE
 
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from pycrdt import Doc, Text
 
-from storage.docstore import load_document
-from storage.leveldb_docstore import LevelDbDocStore
-from storage.update_guard import decode_state_vector
+from documents.docstore import load_document
+from documents.leveldb_docstore import LevelDbDocStore
+from documents.room_documents import Documents, InvalidUpdate
+from documents.update_guard import decode_state_vector
 from tests.adversarial.forge import Item, Update, embed, formatting
-from web.documents import Documents, InvalidUpdate
 
 CASES = int(os.environ.get("PEERPREP_FUZZ_CASES", "600"))
 SEED = int(os.environ.get("PEERPREP_FUZZ_SEED", str(random.SystemRandom().randrange(2**32))))

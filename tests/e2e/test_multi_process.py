@@ -18,13 +18,13 @@ import psycopg
 import pytest
 import redis
 
+from documents.awareness import removal
 from tests.helpers.cluster import Cluster, Process
 from tests.helpers.faults import Fault, fired
 from tests.helpers.rooms import Editor
 from tests.helpers.services import fresh_postgres_database, unavailable
 from tests.helpers.socket_peer import SocketPeer
 from tests.helpers.waiting import eventually, until
-from web.awareness import removal
 from workers.temporal_server import DevServer
 from workflows.events import COLLAB_NAMESPACE, MATCHING_NAMESPACE
 

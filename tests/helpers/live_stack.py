@@ -16,11 +16,11 @@ from temporalio.client import Client, WorkflowHistory
 from temporalio.worker import Replayer
 
 from activities.notify import Notifier
+from documents.room_documents import Documents
 from settings import Settings
 from storage.attempts import PointsRule
 from storage.database import Database
 from web.app import create_app, open_documents
-from web.documents import Documents
 from web.sockets.server import create_socket_server
 from workers.replay import only_replayable
 from workers.stack import EmbeddedServer

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pycrdt import Doc, Text
 
-from storage import compaction_worker
-from storage.compaction import StoredUpdate, plan_folds
+from documents import compaction_worker
+from documents.compaction import StoredUpdate, plan_folds
 
 
 def typed_updates(count: int) -> list[StoredUpdate]:

@@ -17,10 +17,10 @@ import psycopg
 import pytest
 from pycrdt import Doc, Text
 
+from documents.docstore import DocStore, HistoryRecord, document_text
+from documents.leveldb_docstore import DocStoreLockedError, LevelDbDocStore
+from documents.sql_docstore import SqlDocStore
 from storage import migrate
-from storage.docstore import DocStore, HistoryRecord, document_text
-from storage.leveldb_docstore import DocStoreLockedError, LevelDbDocStore
-from storage.sql_docstore import SqlDocStore
 
 ROOM = "room-6f1c0d1e-8d4b-4c39-9a51-3f0e2b7c1a90"
 REPO = Path(__file__).resolve().parents[2]
@@ -397,7 +397,7 @@ async def test_another_process_cannot_open_the_directory(
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from storage.leveldb_docstore import DocStoreLockedError, LevelDbDocStore\n"
+        "from documents.leveldb_docstore import DocStoreLockedError, LevelDbDocStore\n"
         "try:\n"
         "    LevelDbDocStore(Path(sys.argv[1]))\n"
         "except DocStoreLockedError as error:\n"

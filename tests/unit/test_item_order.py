@@ -10,8 +10,8 @@ import random
 import pytest
 from pycrdt import Assoc, Doc, Text, get_update
 
-from storage.item_order import ItemOrder, RefusedOrder
-from storage.update_guard import RejectedUpdate, decode_state_vector, inspect_update, learn_stored
+from documents.item_order import ItemOrder, RefusedOrder
+from documents.update_guard import RejectedUpdate, decode_state_vector, inspect_update, learn_stored
 from tests.adversarial.forge import Item, Update
 
 CASES = int(os.environ.get("PEERPREP_FUZZ_CASES", "300"))

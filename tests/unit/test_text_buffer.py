@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from web.text_buffer import CHUNK, MAX_CHUNK, MIN_CHUNK, TextBuffer
-from web.text_changes import changes_from_delta, removed_lines
+from documents.text_buffer import CHUNK, MAX_CHUNK, MIN_CHUNK, TextBuffer
+from documents.text_changes import changes_from_delta, removed_lines
 
 ALPHABET = ["a", "b", " ", "\n", "é", "😀", "\n\n", "xyz"]
 

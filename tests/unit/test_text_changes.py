@@ -7,8 +7,8 @@ from typing import Any
 
 from pycrdt import Doc, Text, TextEvent
 
-from web.text_buffer import TextBuffer
-from web.text_changes import MAX_SNIPPET, changes_from_delta, merge_changes, removed_lines
+from documents.text_buffer import TextBuffer
+from documents.text_changes import MAX_SNIPPET, changes_from_delta, merge_changes, removed_lines
 
 
 def ins(line: int, col: int, snippet: str) -> dict[str, Any]:

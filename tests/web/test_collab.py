@@ -11,13 +11,13 @@ import httpx
 import pytest
 from pycrdt import Doc, Text
 
+from documents.awareness import read_clients, removal
 from storage.database import Database
 from tests.helpers.accounts import Accounts, mint_token
 from tests.helpers.live_stack import LiveStack
 from tests.helpers.records import attempts_with_code, profile_of
 from tests.helpers.rooms import Peers, join, matched_room, settled
 from tests.helpers.waiting import eventually, until
-from web.awareness import read_clients, removal
 from workflows.events import COLLAB_NAMESPACE
 
 StackFactory = Callable[..., LiveStack]

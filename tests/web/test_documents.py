@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from pycrdt import Doc, Text
 
-from storage.leveldb_docstore import LevelDbDocStore
-from storage.replay import Replayer
-from storage.sql_docstore import SqlDocStore
+from documents.leveldb_docstore import LevelDbDocStore
+from documents.replay import Replayer
+from documents.room_documents import Documents, InvalidUpdate
+from documents.sql_docstore import SqlDocStore
+from documents.text_buffer import CHUNK
 from tests.helpers.rooms import Typist
 from tests.helpers.waiting import eventually, until
-from web.documents import Documents, InvalidUpdate
-from web.text_buffer import CHUNK
 
 ROOM = "room-docs"
 
@@ -100,7 +100,7 @@ def _position(text: str, index: int) -> tuple[int, int]:
 
 async def test_every_edit_s_history_places_it_where_it_happened(tmp_path: Path) -> None:
     """Each edit's history change names its own place and text, edit after edit, through text
-    beyond ASCII, several lines, a text of many chunks (``web.text_buffer``) and a refused
+    beyond ASCII, several lines, a text of many chunks (``documents.text_buffer``) and a refused
     update: what each keystroke is measured against is always the document as it stands."""
     documents = Documents(
         LevelDbDocStore(tmp_path / "docs"), burst_idle_seconds=0, burst_max_seconds=0

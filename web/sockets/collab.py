@@ -1,6 +1,6 @@
 """``/collab``: the room two matched students share — the document, cursors, language, history,
-revert and chat. Handlers parse, authorise and delegate: documents to ``web.documents``, chat and
-language to SQL, the session's lifecycle to its workflow."""
+revert and chat. Handlers parse, authorise and delegate: documents to
+``documents.room_documents``, chat and language to SQL, the session's lifecycle to its workflow."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from documents.awareness import InvalidAwareness, read_clients, removal
+from documents.room_documents import InvalidUpdate
 from observability.logs import log_context
 from storage import rooms, users
 from web.auth import AuthError, authenticate_until
-from web.awareness import InvalidAwareness, read_clients, removal
-from web.documents import InvalidUpdate
 from web.rate_limits import Action
 from web.sockets.base import AuthenticatedNamespace, Handler, describe_invalid
 from workflows import events

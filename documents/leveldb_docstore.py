@@ -25,9 +25,9 @@ from typing import Any, ClassVar
 
 import plyvel
 
-from storage import compaction_worker
-from storage.compaction import Fold, StoredUpdate
-from storage.docstore import HistoryRecord
+from documents import compaction_worker
+from documents.compaction import Fold, StoredUpdate
+from documents.docstore import HistoryRecord
 
 MAX_ROOM_ID_CHARS = 64
 DEFAULT_MIN_AGE_MS = 10_000
@@ -102,7 +102,7 @@ def _now_ms() -> int:
 
 
 class LevelDbDocStore:
-    """:class:`storage.docstore.DocStore` on a LevelDB directory.
+    """:class:`documents.docstore.DocStore` on a LevelDB directory.
 
     Appends are synced to disk in batches by one writer thread (see :meth:`_commit`): a synced
     write takes ~0.3-1 ms on these machines' disks, which the event loop spends serving sockets.

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from documents.docstore import DocStore
+from documents.leveldb_docstore import LevelDbDocStore
+from documents.sql_docstore import SqlDocStore
 from settings import Settings
-from storage.docstore import DocStore
-from storage.leveldb_docstore import LevelDbDocStore
-from storage.sql_docstore import SqlDocStore
 
 
 def open_doc_store(settings: Settings) -> DocStore:

@@ -20,10 +20,10 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import compaction_worker
-from storage.compaction import Fold, StoredUpdate
+from documents import compaction_worker
+from documents.compaction import Fold, StoredUpdate
+from documents.docstore import HistoryRecord
 from storage.database import Database
-from storage.docstore import HistoryRecord
 from storage.models import DocHead, DocHistoryRecord, DocUpdate
 
 MAX_ROOM_ID_CHARS = 64
@@ -36,7 +36,7 @@ def _check_room(room_id: str) -> None:
 
 
 class SqlDocStore:
-    """:class:`storage.docstore.DocStore` on SQLAlchemy; owns its own engine.
+    """:class:`documents.docstore.DocStore` on SQLAlchemy; owns its own engine.
 
     ``min_age_ms``: compaction leaves updates younger than this raw, because the history record
     of a typing burst is stored a little after the burst's updates and must still find them.

@@ -11,7 +11,7 @@ import asyncio
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
-from storage.docstore import load_document
+from documents.docstore import load_document
 
 # Below this many updates, replaying here is cheaper than sending them to the worker process.
 INLINE_UPDATES = 200

@@ -5,7 +5,7 @@ pycrdt reports a ``TextEvent.delta`` in document order: ``{"retain": n}``, ``{"i
 characters, so every count is applied to the UTF-8 encoding of the text; lines and columns in the
 result count characters (code points), 1-based.
 
-The text before the change is read through a :class:`web.text_buffer.TextBuffer` (one is made
+The text before the change is read through a :class:`documents.text_buffer.TextBuffer` (one is made
 from a ``str`` or ``bytes``): the documents keep one per room, so a keystroke's position costs a
 chunk of the text, not a scan of everything before it.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from web.text_buffer import TextBuffer, decode
+from documents.text_buffer import TextBuffer, decode
 
 MAX_SNIPPET = 120
 

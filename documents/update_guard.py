@@ -27,8 +27,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from storage.docstore import TEXT_NAME
-from storage.item_order import Struct
+from documents.docstore import TEXT_NAME
+from documents.item_order import Struct
 
 # Far below u32's end, far above any real document's clock.
 MAX_CLOCK = 2**31 - 1

@@ -18,11 +18,12 @@ from typing import Any
 
 from pycrdt import Doc, Text, TextEvent, get_update
 
-from observability import metrics
-from storage.docstore import MAX_HISTORY_READ, DocStore, HistoryRecord, load_document
-from storage.item_order import ItemOrder, RefusedOrder
-from storage.replay import Replayer
-from storage.update_guard import (
+from documents.docstore import MAX_HISTORY_READ, DocStore, HistoryRecord, load_document
+from documents.item_order import ItemOrder, RefusedOrder
+from documents.replay import Replayer
+from documents.text_buffer import TextBuffer
+from documents.text_changes import changes_from_delta, merge_changes, removed_lines
+from documents.update_guard import (
     MissingEdits,
     PairClocks,
     RejectedUpdate,
@@ -32,8 +33,7 @@ from storage.update_guard import (
     inspect_update,
     learn_stored,
 )
-from web.text_buffer import TextBuffer
-from web.text_changes import changes_from_delta, merge_changes, removed_lines
+from observability import metrics
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ class _Room:
     bursts: dict[str, _Burst] = field(default_factory=dict)
     # Where the text's two-unit characters are, which no update may split (update_guard).
     pairs: PairClocks = field(default_factory=dict)
-    # The text's items in order, with what each author knew (storage.item_order).
+    # The text's items in order, with what each author knew (documents.item_order).
     order: ItemOrder = field(default_factory=ItemOrder)
 
 
@@ -300,7 +300,7 @@ class Documents:
 
     def _check(self, room: _Room, update: bytes) -> UpdateShape:
         """Raise :class:`RejectedUpdate` for an update that would not integrate at once and in
-        full, or would grow the text past its cap (``storage.update_guard`` says why yrs must
+        full, or would grow the text past its cap (``documents.update_guard`` says why yrs must
         never see such an update)."""
         shape = inspect_update(
             update, decode_state_vector(room.doc.get_state()), self.limits, room.pairs

@@ -1,9 +1,10 @@
 """The document store: where each room's Yjs updates and edit history live.
 
-An interface (no I/O) with two implementations: ``storage.leveldb_docstore`` (one process owns a
-directory; the default) and ``storage.sql_docstore`` (the application database, shared by every web
-process). The web tier persists every update through :meth:`DocStore.append` before relaying it,
-and rebuilds a room's document, or its past state for a revert, from :meth:`DocStore.updates`.
+An interface (no I/O) with two implementations: ``documents.leveldb_docstore`` (one process
+owns a directory; the default) and ``documents.sql_docstore`` (the application database, shared
+by every web process). The web tier persists every update through :meth:`DocStore.append`
+before relaying it, and rebuilds a room's document, or its past state for a revert, from
+:meth:`DocStore.updates`.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class HistoryRecord:
     """One burst of edits by one user, as shown in the room's history.
 
     ``changes`` holds ``{"type": "insert" | "delete", "line": int, "col": int, "snippet": str}``
-    dicts (see ``web.text_changes``); ``timestamp_ms`` is the timestamp of the burst's last
+    dicts (see ``documents.text_changes``); ``timestamp_ms`` is the timestamp of the burst's last
     update, so ``DocStore.updates(room, until_ms=timestamp_ms)`` is the text right after it.
     """
 

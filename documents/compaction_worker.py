@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
-from storage.compaction import Fold, StoredUpdate, plan_folds
+from documents.compaction import Fold, StoredUpdate, plan_folds
 
 _worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="compaction")
 
@@ -21,7 +21,7 @@ _worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="compaction")
 async def plan(
     boundaries: list[int], updates: Iterable[StoredUpdate], cutoff_ms: int
 ) -> list[Fold]:
-    """:func:`storage.compaction.plan_folds`, in the compaction thread."""
+    """:func:`documents.compaction.plan_folds`, in the compaction thread."""
     return await asyncio.get_running_loop().run_in_executor(
         _worker, plan_folds, boundaries, list(updates), cutoff_ms
     )
