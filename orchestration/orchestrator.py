@@ -46,10 +46,11 @@ from workflows.match_messages import (
     MatchRequestInput,
     MatchResult,
     MatchStatus,
+    Outcome,
     Presence,
     SessionTimeouts,
 )
-from workflows.matching import MatchRequestWorkflow
+from workflows.matching import MatchRequestWorkflow, request_memo
 from workflows.matchmaker import MatchmakerWorkflow
 from workflows.pairing import PairingRules
 
@@ -221,14 +222,7 @@ class Orchestrator:
             search_attributes=attrs.request_attributes(
                 user_id, criteria.difficulty, criteria.topics
             ),
-            # What the request's own memo says while it waits (it sets the rest when it ends).
-            memo={
-                "user": username,
-                "outcome": "waiting",
-                "difficulty": criteria.difficulty,
-                "topics": criteria.topics,
-                **(memo or {}),
-            },
+            memo={**request_memo(username, Outcome.WAITING, criteria), **(memo or {})},
         )
 
     async def start_request(

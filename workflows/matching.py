@@ -61,8 +61,9 @@ class MatchRequestWorkflow:
     def join(self, join: Join) -> None:
         """A join-queue (the first, or a repeat with new criteria: same place in line)."""
         self._sockets.add(join.socket_id)
-        if any(known.join_id == join.join_id for known in self._joins):
-            return  # the start's own join, delivered again as its signal
+        known = [*self._joins, *([self._next] if self._next is not None else [])]
+        if any(seen.join_id == join.join_id for seen in known):
+            return  # a join this run holds, delivered again (the start's own, as its signal)
         if self._outcome is None and self._withdraw_reason is None:
             self._joins.append(join)
         else:
@@ -172,7 +173,7 @@ class MatchRequestWorkflow:
                 search_attributes=attrs.request_attributes(
                     request.user_id, criteria.difficulty, criteria.topics
                 ),
-                memo=_memo(request.username, Outcome.WAITING, criteria, None),
+                memo=request_memo(request.username, Outcome.WAITING, criteria),
             )
         return MatchResult(
             outcome=outcome,
@@ -230,13 +231,13 @@ class MatchRequestWorkflow:
                 attrs.ROOM_ID.value_set(paired.room_id) if paired else attrs.ROOM_ID.value_unset(),
             ]
         )
-        workflow.upsert_memo(_memo(self._request.username, outcome, criteria, paired))
+        workflow.upsert_memo(request_memo(self._request.username, outcome, criteria, paired))
 
 
-def _memo(
-    username: str, outcome: Outcome, criteria: Criteria, paired: Paired | None
+def request_memo(
+    username: str, outcome: Outcome, criteria: Criteria, paired: Paired | None = None
 ) -> dict[str, object]:
-    """What a request's memo says in the Temporal UI."""
+    """What a request's memo says in the Temporal UI, from its start to its end."""
     return {
         "user": username,
         "outcome": outcome.value,
