@@ -37,8 +37,9 @@ def sync_url(raw: str) -> URL:
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers proceed during a write; the busy timeout turns brief lock
-    # contention between the web tier and the worker into a wait instead of an error.
+    # WAL lets readers proceed during a write (migrations put the file in WAL, so this is
+    # a no-op there); the busy timeout turns brief lock contention between the web tier
+    # and the worker into a wait instead of an error.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")

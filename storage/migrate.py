@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -23,9 +24,23 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade(database_url: str) -> None:
     """Bring the database to the newest schema; a no-op when it is already there."""
-    if database_url.startswith("sqlite"):
+    path = sync_url(database_url).database if database_url.startswith("sqlite") else None
+    if path and path != ":memory:":
         # SQLite creates the file but not its folder.
-        path = sync_url(database_url).database
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(database_url), "head")
+    if path and path != ":memory:":
+        _write_ahead(path)
+
+
+def _write_ahead(path: str) -> None:
+    """Put the SQLite file in WAL mode, which it keeps, before any process opens it.
+
+    Switching needs the file to itself: processes that each switched it on their first
+    connection raced, and the losers' first write failed at once with "database is locked".
+    """
+    connection = sqlite3.connect(path, timeout=10)
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+    finally:
+        connection.close()

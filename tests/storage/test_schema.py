@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 import warnings
+from contextlib import closing
+from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -51,3 +54,11 @@ def test_migrating_twice_changes_nothing(database_url: str) -> None:
         assert current == head
     finally:
         engine.dispose()
+
+
+def test_a_migrated_sqlite_file_is_in_write_ahead_mode(tmp_path: Path) -> None:
+    # Processes opening the file at once must not each switch it: the losers' writes failed.
+    path = tmp_path / "fresh.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    with closing(sqlite3.connect(path)) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
