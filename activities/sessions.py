@@ -1,4 +1,5 @@
-"""The end of a collaboration session: attempts and points recorded, the room closed and told."""
+"""A collaboration session's records: a member's leave, and at the end the attempts and points
+recorded, the room closed and told."""
 
 from __future__ import annotations
 
@@ -15,7 +16,13 @@ from storage.attempts import PointsRule, SessionOutcome, record_session_attempts
 from storage.database import Database
 from workflows.events import COLLAB_ENDED, COLLAB_NAMESPACE, collab_room
 from workflows.match_messages import Emit
-from workflows.session import FINISH_SESSION, FinishSessionInput, FinishSessionResult
+from workflows.session import (
+    FINISH_SESSION,
+    RECORD_LEAVE,
+    FinishSessionInput,
+    FinishSessionResult,
+    RecordLeaveInput,
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +42,12 @@ class SessionActivities:
         self._notifier = notifier
         self._documents = documents
         self._points = points
+
+    @activity.defn(name=RECORD_LEAVE)
+    async def record_leave(self, request: RecordLeaveInput) -> None:
+        """Idempotent: the first leave's time stays."""
+        async with self._database.session() as session:
+            await rooms.mark_member(session, request.room_id, uuid.UUID(request.user_id), left=True)
 
     @activity.defn(name=FINISH_SESSION)
     async def finish_session(self, request: FinishSessionInput) -> FinishSessionResult:

@@ -1,14 +1,16 @@
 """The web tier's messages to the collaboration session workflows, and its query of them.
 
 Reached as ``Orchestrator.sessions``. A session may have ended (or be a moment from starting):
-the room row decides access, so a signal that finds no session is logged and dropped.
+the room row decides access, so a presence signal that finds no session is logged and dropped.
+A leave is the session's to record, so it waits for a session that is about to start.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from workflows import ids
@@ -22,6 +24,15 @@ from workflows.session import (
 )
 
 log = logging.getLogger(__name__)
+
+# How long a leave waits for its session: one a pair's round has just made starts within this.
+LEAVE_WAIT_SECONDS = 5.0
+# Between looks for a session that is not running yet.
+_LEAVE_RETRY_SECONDS = 0.1
+
+
+class LeaveRefused(Exception):
+    """The session did not take the leave; the message says why, for the member."""
 
 
 class SessionWorkflows:
@@ -38,8 +49,32 @@ class SessionWorkflows:
         renewal = PresenceRenewal([MemberPresence(user, sid, True) for user, sid in sockets])
         await self._tell(room_id, "renew", renewal)
 
-    async def leave(self, room_id: str, user_id: str) -> None:
-        await self._tell(room_id, "leave", MemberAction(user_id))
+    async def leave(
+        self, room_id: str, user_id: str, *, wait_seconds: float = LEAVE_WAIT_SECONDS
+    ) -> None:
+        """Returns once the session has recorded the leave in the room's rows.
+
+        Raises :class:`LeaveRefused` when the session refuses it or none is running within
+        ``wait_seconds``, and :class:`TimeoutError` when no worker answers in that time; the
+        update may still be taken later, and a second leave is harmless.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait_seconds
+        while True:
+            try:
+                async with asyncio.timeout_at(deadline):
+                    await self._handle(room_id).execute_update(
+                        CollabSessionWorkflow.leave, MemberAction(user_id)
+                    )
+                break
+            except WorkflowUpdateFailedError as error:
+                raise LeaveRefused(str(error.cause or error)) from error
+            except RPCError as error:
+                if error.status != RPCStatusCode.NOT_FOUND:
+                    raise
+                if loop.time() + _LEAVE_RETRY_SECONDS >= deadline:
+                    raise LeaveRefused("the session is not running") from error
+                await asyncio.sleep(_LEAVE_RETRY_SECONDS)
         log.info("left session", extra=self._ids(room_id, user_id))
 
     async def state(self, room_id: str) -> SessionState | None:

@@ -45,6 +45,7 @@ def build_worker(
             notify.notify,
             pairs.create_pairs,
             sessions.finish_session,
+            sessions.record_leave,
         ],
         workflow_runner=SandboxedWorkflowRunner(
             # Our workflow modules are deterministic and import nothing with side effects: let the

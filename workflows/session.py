@@ -3,8 +3,11 @@
 It ends when both members have left on purpose, after ``idle_seconds`` with nobody connected, at
 ``max_seconds``, or when an operator ends it; then one activity records each member's attempt
 (and points for a completed question) and tells the room. Keystrokes never come here: the web
-tier keeps the document, and the room's rows in SQL record who left or completed; this workflow
-only hears who is there and who left, which is what decides when the room ends.
+tier keeps the document. A member's leave comes here as an update, and this workflow is its one
+owner: the update records it in the room's rows (the record everyone reads) and only then counts
+it, so what ends the room and what the room says can never disagree. The workflow hears who is
+connected, which decides the idle end; who completed is written by the web tier and read at the
+end from the same rows.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from workflows.match_messages import (
 )
 
 FINISH_SESSION = "finish_session"
+RECORD_LEAVE = "record_leave"
 # Not an end: the run hands its state to a fresh one.
 CONTINUE = "continue"
 
@@ -53,6 +57,12 @@ class PresenceRenewal:
 
 @dataclass(frozen=True, slots=True)
 class MemberAction:
+    user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordLeaveInput:
+    room_id: str
     user_id: str
 
 
@@ -119,11 +129,27 @@ class CollabSessionWorkflow:
                 self._sockets[(presence.user_id, presence.socket_id)] = workflow.now()
         self._changed = True
 
-    @workflow.signal
-    def leave(self, action: MemberAction) -> None:
-        if self._is_member(action.user_id):
-            self._left.add(action.user_id)
-            self._changed = True
+    @workflow.update
+    async def leave(self, action: MemberAction) -> None:
+        """Answered once the leave is in the room's rows; a repeat changes nothing."""
+        if action.user_id in self._left:
+            return
+        await workflow.execute_activity(
+            RECORD_LEAVE,
+            RecordLeaveInput(self._session.room_id, action.user_id),
+            start_to_close_timeout=timedelta(seconds=10),
+            retry_policy=RetryPolicy(maximum_interval=timedelta(seconds=5)),
+        )
+        self._left.add(action.user_id)
+        self._changed = True
+
+    @leave.validator
+    def _leave_allowed(self, action: MemberAction) -> None:
+        # Rejected before anything enters the history.
+        if not self._is_member(action.user_id):
+            raise ValueError("only the session's members can leave it")
+        if self._ended:
+            raise ValueError("the session has ended")
 
     @workflow.query
     def state(self) -> SessionState:

@@ -12,6 +12,7 @@ import pytest
 from pycrdt import Doc, Text
 
 from documents.awareness import read_clients, removal
+from storage import rooms
 from storage.database import Database
 from tests.helpers.accounts import Accounts, mint_token
 from tests.helpers.live_stack import LiveStack
@@ -323,3 +324,44 @@ async def test_a_member_in_two_tabs_gets_the_state_in_each_and_edits_reach_both(
     await writer.type(6, "!")
     await settled(first_tab, "shared!")
     await settled(second_tab, "shared!")
+
+
+async def _left_at(database: Database, room: str) -> dict[str, object]:
+    async with database.session() as session:
+        found = await rooms.get_room(session, room)
+        assert found is not None
+        return {str(row.user_id): row.left_at for row in found.member_rows}
+
+
+async def test_a_leave_is_in_the_room_s_rows_before_the_room_hears_of_it(
+    live_stack: StackFactory, peers: Peers, accounts: Accounts, database: Database
+) -> None:
+    stack = live_stack()
+    room, alice, bob = await matched_room(stack, peers, accounts)
+    one, two = await join(stack, peers, alice, room), await join(stack, peers, bob, room)
+    await one.peer.emit("collab:leave")
+    assert await two.peer.wait_for("collab:left") == {"userId": str(alice.id)}
+    left = await _left_at(database, room)
+    assert left[str(alice.id)] is not None
+    assert left[str(bob.id)] is None
+    assert stack.client is not None
+    state = await stack.call(stack.client.get_workflow_handle(f"session-{room}").query("state"))
+    assert state["left"] == [str(alice.id)]
+
+
+async def test_a_leave_no_session_takes_is_refused_and_changes_nothing(
+    live_stack: StackFactory, peers: Peers, accounts: Accounts, database: Database
+) -> None:
+    stack = live_stack()
+    room, alice, bob = await matched_room(stack, peers, accounts)
+    one, two = await join(stack, peers, alice, room), await join(stack, peers, bob, room)
+    assert stack.client is not None
+    # The room stays open in SQL while its session is gone: no one may record the leave.
+    await stack.call(stack.client.get_workflow_handle(f"session-{room}").terminate("test"))
+    await one.peer.emit("collab:leave")
+    error = await one.peer.wait_for("collab:error", within=15)
+    assert "could not leave" in error["message"]
+    assert set((await _left_at(database, room)).values()) == {None}
+    assert "collab:left" not in [name for name, _ in two.peer.received]
+    await one.type(0, "still here")
+    await settled(two, "still here")

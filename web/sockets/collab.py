@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from documents.awareness import InvalidAwareness, read_clients, removal
 from documents.room_documents import InvalidUpdate
 from observability.logs import log_context
+from orchestration.sessions import LeaveRefused
 from storage import rooms, users
 from web.auth import AuthError, authenticate_until
 from web.rate_limits import Action
@@ -325,11 +326,16 @@ class CollabNamespace(AuthenticatedNamespace):
         if member is None:
             return
         if member.is_member:
-            async with self.app.database.session() as session:
-                await rooms.mark_member(
-                    session, member.room_id, uuid.UUID(member.user_id), left=True
-                )
-            await self.app.orchestrator.sessions.leave(member.room_id, member.user_id)
+            # The session records the leave; the room is only told once it is recorded.
+            try:
+                await self.app.orchestrator.sessions.leave(member.room_id, member.user_id)
+            except (LeaveRefused, TimeoutError) as error:
+                async with self.app.database.session() as session:
+                    ended = not await rooms.is_open(session, member.room_id)
+                if not ended:  # an ended room has nothing left to record
+                    reason = str(error) or "no answer in time"
+                    await self._error(sid, f"could not leave the session ({reason}); try again")
+                    return
         await self.emit(
             events.COLLAB_LEFT,
             {"userId": member.user_id},
