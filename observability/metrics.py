@@ -219,7 +219,9 @@ async def _queue_sizes(orchestrator: Orchestrator) -> dict[str, int] | None:
         async with asyncio.timeout(QUEUE_QUERY_TIMEOUT_SECONDS):
             waiting = await orchestrator.queue_sizes()
     except Exception as error:
-        log.debug("matchmaker queue not readable: %s", error)
+        # A scrape reports what it can: the gauge goes blank, the log says why (once per
+        # QUEUE_CACHE_SECONDS at most, as the failure is cached like a reading).
+        log.warning("matchmaker queue not readable: %r", error)
         waiting = None
     _queue_readings[orchestrator] = _QueueReading(now, waiting)
     return waiting
