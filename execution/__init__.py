@@ -1,0 +1,1 @@
+"""Running students' code: the sandbox, the languages' drivers, the verdicts."""

@@ -1,0 +1,25 @@
+"""The executor's self-test passes on a working sandbox and names what is wrong on a broken one."""
+
+from __future__ import annotations
+
+from execution.sandbox import Identity, Sandbox
+from execution.selftest import self_test
+from tests.execution.conftest import PYTHON
+
+
+async def test_the_sandbox_of_this_host_passes(sandbox: Sandbox, identity: Identity) -> None:
+    assert await self_test(sandbox, identity, PYTHON) == []
+
+
+async def test_a_sandbox_that_cannot_start_is_reported(
+    sandbox: Sandbox, identity: Identity
+) -> None:
+    broken = Sandbox(sandbox.cgroups, bwrap="/bin/false")
+    problems = await self_test(broken, identity, PYTHON)
+    assert problems[0].startswith("the sandbox does not run a program")
+    assert "the memory limit does not bite" in problems
+
+
+async def test_a_python_that_is_not_there_is_reported(sandbox: Sandbox, identity: Identity) -> None:
+    problems = await self_test(sandbox, identity, "/usr/bin/no-such-python")
+    assert problems[0].startswith("the sandbox does not run a program")
