@@ -56,6 +56,14 @@ class RunLimits:
     # Wall time is CPU time times this, plus the grace: a program that sleeps is stopped too.
     wall_factor: float = 2.0
     wall_grace_seconds: float = 2.0
+    # Compilers get their own budget: javac and g++ need more than the programs they build.
+    compile_cpu_seconds: float = 10.0
+    compile_memory_bytes: int = 768 * 1024 * 1024
+
+    def for_compile(self) -> Limits:
+        return dataclasses.replace(
+            self.for_run(self.compile_cpu_seconds), memory_bytes=self.compile_memory_bytes
+        )
 
     def for_run(self, cpu_seconds: float) -> Limits:
         return Limits(
@@ -208,7 +216,8 @@ class Runner:
         cpu_seconds = question.time_limit_ms / 1000 * language.factor
         limits = self.limits.for_run(cpu_seconds)
         Workspace.write(box, language.solution_file, source)
-        Workspace.write(box, "driver" + _suffix(language.driver_file), language.driver_source())
+        for name, contents in language.files(question.signature).items():
+            Workspace.write(box, name, contents)
         job = {
             "function": question.signature.function,
             "params": [
@@ -220,8 +229,14 @@ class Runner:
         stdin = Workspace.write(box, "job.json", json.dumps(job).encode())
         compile_output = ""
         if language.compile is not None:
+            # The build gets the same limits, and its own sandbox: what it leaves in /box is
+            # all the run sees of it.
             built = await self.sandbox.run(
-                language.compile, box=box, limits=limits, identity=identity, writable_box=True
+                self._filled(language.compile, limits),
+                box=box,
+                limits=self.limits.for_compile(),
+                identity=identity,
+                writable_box=True,
             )
             compile_output = _text(built.stderr or built.stdout)
             if not built.ok:
@@ -230,7 +245,7 @@ class Runner:
                     language.name, mode, cases, compile_output, verdict, compile_output
                 )
         outcome = await self.sandbox.run(
-            language.run,
+            self._filled(language.run, limits),
             box=box,
             limits=limits,
             identity=identity,
@@ -250,6 +265,9 @@ class Runner:
         on_case: CaseListener | None,
     ) -> RunResult:
         reports = _reports(outcome.reports)
+        stderr = _text(outcome.stderr)
+        if any(marker in stderr for marker in language.memory_markers):
+            outcome = dataclasses.replace(outcome, memory_exceeded=True)
         summary = {
             "cpuSeconds": limits.cpu_seconds,
             "wallSeconds": limits.wall_seconds,
@@ -329,6 +347,11 @@ class Runner:
         )
 
     @staticmethod
+    def _filled(command: tuple[str, ...], limits: Limits) -> list[str]:
+        memory_mb = limits.memory_bytes // (1024 * 1024)
+        return [part.format(memory_mb=memory_mb, heap_mb=memory_mb // 2) for part in command]
+
+    @staticmethod
     def _case(
         question: RunnableQuestion,
         index: int,
@@ -338,6 +361,9 @@ class Runner:
     ) -> CaseResult:
         ms = end.get("ms") if isinstance(end.get("ms"), int | float) else None
         stdout = _slice(outcome.stdout, end.get("out"))
+        if end["event"] == "error" and end.get("limit") == "memory":
+            # The runtime's own heap ran out (Java's OutOfMemoryError, say): a memory limit.
+            return _result(index, case, Verdict.MEMORY_LIMIT, ms, stdout=stdout)
         if end["event"] == "error":
             return _result(
                 index,
@@ -456,6 +482,3 @@ def _int(value: Any) -> int | None:
 def _text(data: bytes) -> str:
     return data.decode("utf-8", "replace")
 
-
-def _suffix(name: str) -> str:
-    return name[name.rindex(".") :] if "." in name else ""
