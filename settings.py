@@ -148,6 +148,25 @@ class Settings(BaseSettings):
     # A stopping worker lets in-flight activities run this long before it cancels them.
     worker_shutdown_grace_seconds: float = Field(default=5.0, ge=0, le=600)
 
+    # Code execution (see docs/execution.md): the executors' task queue, their sandboxes in
+    # flight (each with its own uid, from exec_first_uid up), where their runs' folders go, and
+    # the limits of one run; a question's CPU limit is its own, times the language's factor.
+    exec_task_queue: str = Field(default="peerprep-exec", min_length=1, max_length=200)
+    exec_slots: int = Field(default=2, ge=1, le=256)
+    exec_first_uid: int = Field(default=60_000, ge=1_000, le=4_000_000_000)
+    exec_work_dir: Path = Path("/tmp/peerprep-exec")
+    exec_memory_mb: int = Field(default=256, ge=32, le=16_384)
+    exec_output_kb: int = Field(default=64, ge=1, le=16_384)
+    exec_processes: int = Field(default=64, ge=8, le=4_096)
+    # A cgroup v2 group whose subtree delegates memory, pids and cpu; unset: the host's own
+    # cgroup v2 group, or v1 hierarchies.
+    exec_cgroup_root: str = ""
+    # A run no executor takes within this is answered Busy; one running longer is retried.
+    exec_queue_seconds: float = Field(default=3.0, gt=0, le=600)
+    exec_run_timeout_seconds: float = Field(default=60.0, gt=0, le=3_600)
+    # Whether ``peerprep up`` runs an executor in its process tree.
+    exec_in_up: bool = True
+
     # Collaboration sessions.
     session_idle_seconds: float = Field(default=600.0, gt=0)
     session_max_seconds: float = Field(default=7200.0, gt=0)
@@ -182,6 +201,7 @@ class Settings(BaseSettings):
     limit_collab_awareness: str = "60/second"
     limit_collab_chat: str = "5 per 5 seconds"
     limit_collab_language: str = "10/minute"
+    limit_code_runs: str = "12/minute"
     # Per user: match joins and cancels, and attempt reports.
     limit_match_requests: str = "20/minute"
     limit_attempt_reports: str = "200/day"

@@ -82,6 +82,9 @@ class MatchingConfig:
                 max_seconds=settings.session_max_seconds,
                 presence_lease_seconds=settings.session_presence_lease_seconds,
                 history_limit=settings.session_history_limit,
+                exec_task_queue=settings.exec_task_queue,
+                run_queue_seconds=settings.exec_queue_seconds,
+                run_timeout_seconds=settings.exec_run_timeout_seconds,
             ),
             history_limit=settings.matchmaker_history_limit,
         )

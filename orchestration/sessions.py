@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from workflows import ids
+from workflows.code_runs import CodeRunRequest
 from workflows.session import (
     CollabSessionWorkflow,
     MemberAction,
@@ -33,6 +35,10 @@ _LEAVE_RETRY_SECONDS = 0.1
 
 class LeaveRefused(Exception):
     """The session did not take the leave; the message says why, for the member."""
+
+
+class RunRefused(Exception):
+    """The session did not take the run (one is going, the room ended); says why."""
 
 
 class SessionWorkflows:
@@ -76,6 +82,21 @@ class SessionWorkflows:
                     raise LeaveRefused("the session is not running") from error
                 await asyncio.sleep(_LEAVE_RETRY_SECONDS)
         log.info("left session", extra=self._ids(room_id, user_id))
+
+    async def run_code(self, room_id: str, request: CodeRunRequest) -> dict[str, Any]:
+        """The run's result, once judged; :class:`RunRefused` at once when the session does
+        not take it (one is going, the room has ended, not a member)."""
+        try:
+            result: dict[str, Any] = await self._handle(room_id).execute_update(
+                CollabSessionWorkflow.run_code, request
+            )
+        except WorkflowUpdateFailedError as error:
+            raise RunRefused(str(error.cause or error)) from error
+        except RPCError as error:
+            if error.status != RPCStatusCode.NOT_FOUND:
+                raise
+            raise RunRefused("the session is not running") from error
+        return result
 
     async def state(self, room_id: str) -> SessionState | None:
         try:

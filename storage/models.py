@@ -297,3 +297,27 @@ class DocHistoryRecord(Base):
     room_id: Mapped[str] = mapped_column(String(64))
     timestamp_ms: Mapped[int] = mapped_column(BigInteger)
     record: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class CodeRun(Base):
+    """One Run or Submit of a room's code, as the executor judged it (see ``execution``)."""
+
+    __tablename__ = "code_runs"
+    __table_args__ = (Index("ix_code_runs_room_created", "room_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    requested_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    mode: Mapped[str] = mapped_column(String(8))
+    language: Mapped[str] = mapped_column(String(16))
+    runtime: Mapped[str] = mapped_column(String(120), default="")
+    source_hash: Mapped[str] = mapped_column(String(64))
+    verdict: Mapped[str] = mapped_column(String(24))
+    passed: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    cpu_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    wall_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    memory_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The whole result as both members saw it: public cases in full, hidden ones by verdict.
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -99,6 +99,8 @@ def create_app(
     settings: Settings,
     sio: socketio.AsyncServer | None = None,
     documents: Documents | None = None,
+    *,
+    execution_unavailable: str | None = None,
 ) -> ASGIApp:
     """Build the application; resources open in its lifespan, never at import.
 
@@ -149,6 +151,7 @@ def create_app(
             documents=docs,
             topics=KnownTopics(database),
             limits=RateLimits(settings),
+            execution_unavailable=execution_unavailable,
         )
         app.state.peerprep = state
         state_holder.append(state)

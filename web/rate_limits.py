@@ -37,6 +37,7 @@ class Action(StrEnum):
     COLLAB_AWARENESS = "collab awareness"  # per user and room
     COLLAB_CHAT = "collab chat"  # per user and room
     COLLAB_LANGUAGE = "collab language"  # per user and room
+    CODE_RUN = "code run"  # per user and room: Run and Submit
     MATCH_REQUEST = "match request"  # per user: joins and cancels
     SIGNUP = "signup"  # per client address
     LOGIN_ADDRESS = "login address"  # per client address
@@ -71,6 +72,7 @@ def _items(settings: Settings) -> dict[Action, RateLimitItem]:
         Action.COLLAB_AWARENESS: parse(settings.limit_collab_awareness),
         Action.COLLAB_CHAT: parse(settings.limit_collab_chat),
         Action.COLLAB_LANGUAGE: parse(settings.limit_collab_language),
+        Action.CODE_RUN: parse(settings.limit_code_runs),
         Action.MATCH_REQUEST: parse(settings.limit_match_requests),
         Action.SIGNUP: parse(settings.limit_signups),
         Action.LOGIN_ADDRESS: parse(settings.limit_logins_per_address),

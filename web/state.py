@@ -30,3 +30,6 @@ class AppState:
     limits: RateLimits
     # The last report of the background health checks (None until the first one).
     health: HealthReport | None = None
+    # Why this process's own executor could not start (``peerprep up``); None: runs go to the
+    # executors' task queue, wherever they are.
+    execution_unavailable: str | None = None

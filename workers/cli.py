@@ -136,6 +136,13 @@ def worker(data_dir: DataDir = None, temporal_address: TemporalAddress = None) -
 
 
 @app.command()
+def executor(data_dir: DataDir = None, temporal_address: TemporalAddress = None) -> None:
+    """Run an executor alone: students' code in sandboxes, from the executors' task queue."""
+    settings = _settings(data_dir=data_dir, temporal_address=temporal_address)
+    _run(stack.run_executor(settings))
+
+
+@app.command()
 def migrate(
     data_dir: DataDir = None,
     seed_if_empty: Annotated[

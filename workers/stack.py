@@ -33,6 +33,7 @@ from storage.question_bank import seed
 from web.app import create_app, open_documents
 from web.draining import send_clients_elsewhere
 from web.sockets.server import create_socket_server, write_only_emitter
+from workers.executor import build_executor
 from workers.telemetry import sdk_runtime, serve_metrics
 from workers.temporal_server import DevServer
 from workers.worker import build_worker
@@ -91,21 +92,21 @@ def _stop_event() -> asyncio.Event:
 async def _run_until_stopped(
     stop: asyncio.Event,
     web: uvicorn.Server | None,
-    worker: Worker | None,
+    workers: list[Worker],
     sio: socketio.AsyncServer | None = None,
     worker_grace: float = 0.0,
 ) -> None:
-    """Run the web server and/or worker until a signal or until either one ends.
+    """Run the web server and/or workers until a signal or until any one of them ends.
 
     Then, in order: the web tier's clients are told to reconnect elsewhere (``sio``), the web
-    server stops accepting and closes (its lifespan flushes the documents), and the worker
-    finishes its in-flight activities within its graceful shutdown timeout.
+    server stops accepting and closes (its lifespan flushes the documents), and the workers
+    finish their in-flight activities within their graceful shutdown timeout.
     """
     tasks: dict[asyncio.Task[Any], str] = {asyncio.create_task(stop.wait()): "signal"}
     if web is not None:
         tasks[asyncio.create_task(web.serve())] = "web"
-    if worker is not None:
-        tasks[asyncio.create_task(worker.run())] = "worker"
+    for number, worker in enumerate(workers):
+        tasks[asyncio.create_task(worker.run())] = f"worker {number}"
     done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     for task in done:
         if tasks[task] != "signal" and not task.cancelled() and task.exception() is not None:
@@ -123,7 +124,10 @@ async def _run_until_stopped(
     if web is not None:
         web.should_exit = True
     abandoned = {"signal"}
-    if worker is not None and worker.is_running:
+
+    async def stop_worker(number: int, worker: Worker) -> None:
+        if not worker.is_running:
+            return
         try:
             async with asyncio.timeout(worker_grace + SHUTDOWN_MARGIN_SECONDS):
                 await worker.shutdown()
@@ -132,11 +136,13 @@ async def _run_until_stopped(
             # that is down, say), however long that takes. Their workflow tasks were never
             # completed, so Temporal hands them to another worker: stopping loses nothing.
             log.error(
-                "the worker had not stopped %ss after its grace period (a local activity still "
+                "a worker had not stopped %ss after its grace period (a local activity still "
                 "retrying?): stopping without it",
                 SHUTDOWN_MARGIN_SECONDS,
             )
-            abandoned.add("worker")
+            abandoned.add(f"worker {number}")
+
+    await asyncio.gather(*(stop_worker(number, worker) for number, worker in enumerate(workers)))
     for task in tasks:
         if tasks[task] in abandoned:
             task.cancel()
@@ -147,9 +153,10 @@ def _web_server(
     settings: Settings,
     sio: socketio.AsyncServer | None = None,
     documents: Documents | None = None,
+    execution_unavailable: str | None = None,
 ) -> uvicorn.Server:
     config = uvicorn.Config(
-        create_app(settings, sio, documents),
+        create_app(settings, sio, documents, execution_unavailable=execution_unavailable),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level.lower(),
@@ -220,9 +227,18 @@ async def run_up(settings: Settings) -> None:
             points=PointsRule(settings.points_min_session_seconds),
             shutdown_grace_seconds=settings.worker_shutdown_grace_seconds,
         )
-        web = _web_server(settings, sio, documents)
+        workers = [worker]
+        unavailable = None
+        if settings.exec_in_up:
+            executor = await build_executor(client, settings, database, Notifier(sio))
+            unavailable = executor.unavailable
+            if executor.worker is not None:
+                workers.append(executor.worker)
+        else:
+            unavailable = "this PeerPrep runs no executor (PEERPREP_EXEC_IN_UP=false)"
+        web = _web_server(settings, sio, documents, unavailable)
         announce = asyncio.create_task(_announce_when_ready(settings, web, dev))
-        await _run_until_stopped(stop, web, worker, sio, settings.worker_shutdown_grace_seconds)
+        await _run_until_stopped(stop, web, workers, sio, settings.worker_shutdown_grace_seconds)
         announce.cancel()
     finally:
         for documents in stack_resources:
@@ -244,7 +260,7 @@ async def run_web(settings: Settings) -> None:
     sio = create_socket_server(settings)
     web = _web_server(settings, sio)
     announce = asyncio.create_task(_announce_when_ready(settings, web, None))
-    await _run_until_stopped(stop, web, None, sio)
+    await _run_until_stopped(stop, web, [], sio)
     announce.cancel()
 
 
@@ -280,9 +296,30 @@ async def run_worker(settings: Settings) -> None:
         )
         try:
             await _run_until_stopped(
-                stop, None, worker, None, settings.worker_shutdown_grace_seconds
+                stop, None, [worker], None, settings.worker_shutdown_grace_seconds
             )
         finally:
             await store.close()
+    finally:
+        await database.dispose()
+
+
+async def run_executor(settings: Settings) -> None:
+    """An executor alone: students' code in sandboxes, on the executors' task queue."""
+    stop = _stop_event()
+    database = Database(settings.resolved_database_url)
+    try:
+        client = await connect_temporal(settings)
+        if settings.redis_url:
+            notifier = Notifier(write_only_emitter(settings.redis_url, settings.redis_channel))
+        else:
+            log.warning("PEERPREP_REDIS_URL is not set: runs' cases reach no client as they go")
+            notifier = Notifier(None)
+        executor = await build_executor(client, settings, database, notifier)
+        if executor.worker is None:
+            raise SettingsError(f"code execution unavailable: {executor.unavailable}")
+        await _run_until_stopped(
+            stop, None, [executor.worker], None, settings.worker_shutdown_grace_seconds
+        )
     finally:
         await database.dispose()

@@ -54,6 +54,8 @@ COLLAB_REVERT = "collab:revert"
 COLLAB_CHAT_SEND = "collab:chat:send"
 COLLAB_LEAVE = "collab:leave"
 COLLAB_COMPLETE = "collab:complete"
+# Run (the public examples) or Submit (every case) the room's code: {mode, language}.
+CODE_RUN = "code:run"
 # /collab, server → client
 COLLAB_STATE = "collab:state"
 COLLAB_LANGUAGE = "collab:language"
@@ -68,6 +70,11 @@ COLLAB_COMPLETED = "collab:completed"
 COLLAB_LEFT = "collab:left"
 # One edit removed several lines: who, how many, and the timestamp a revert takes back to.
 COLLAB_REMOVED = "collab:removed"
+# A run of the room's code, to both members: it began, each case as judged, the whole result
+# (also to a member who joins later: the room's last run).
+CODE_RUN_STARTED = "code:run:started"
+CODE_RUN_CASE = "code:run:case"
+CODE_RUN_FINISHED = "code:run:finished"
 
 # Both namespaces, server → client: this web process is stopping; reconnect (to another one).
 SERVER_SHUTDOWN = "server:shutdown"

@@ -38,6 +38,12 @@ class SessionTimeouts:
     # The session continues as new (its state carried over) once its history holds this many
     # events, so no stream of signals can reach Temporal's limit and lose the attempts.
     history_limit: int = 2_000
+    # Runs of the room's code go to the executors' task queue; a run no executor takes within
+    # run_queue_seconds is answered Busy, and one that takes longer than run_timeout_seconds
+    # (building included) is retried elsewhere, as an executor that died would be.
+    exec_task_queue: str = "peerprep-exec"
+    run_queue_seconds: float = 3.0
+    run_timeout_seconds: float = 60.0
 
 
 @dataclass(frozen=True, slots=True)

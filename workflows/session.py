@@ -16,11 +16,15 @@ import contextlib
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, TimeoutType
+from temporalio.exceptions import TimeoutError as ActivityTimeout
 
 from workflows import search_attributes as attrs
+from workflows.code_runs import MODES, RUN_CODE, CodeRunRequest, RunCodeInput, unrun
 from workflows.match_messages import (
     CarriedSocket,
     PairMember,
@@ -109,6 +113,8 @@ class CollabSessionWorkflow:
         self._idle_since = datetime.fromisoformat(carried.idle_since) if carried else workflow.now()
         self._changed = False
         self._ended = False
+        # The run in flight, if any: one at a time per room.
+        self._running: str | None = None
 
     @workflow.signal
     def presence(self, presence: MemberPresence) -> None:
@@ -150,6 +156,55 @@ class CollabSessionWorkflow:
             raise ValueError("only the session's members can leave it")
         if self._ended:
             raise ValueError("the session has ended")
+
+    @workflow.update
+    async def run_code(self, request: CodeRunRequest) -> dict[str, Any]:
+        """Judge the room's code on the executors' queue; the result, whatever it is."""
+        self._running = request.run_id
+        timeouts = self._session.timeouts
+        try:
+            return await workflow.execute_activity(  # type: ignore[no-any-return]
+                RUN_CODE,
+                RunCodeInput(
+                    run_id=request.run_id,
+                    room_id=self._session.room_id,
+                    question_id=self._session.question.id,
+                    user_id=request.user_id,
+                    mode=request.mode,
+                    language=request.language,
+                    source=request.source,
+                    source_hash=request.source_hash,
+                ),
+                task_queue=timeouts.exec_task_queue,
+                schedule_to_start_timeout=timedelta(seconds=timeouts.run_queue_seconds),
+                start_to_close_timeout=timedelta(seconds=timeouts.run_timeout_seconds),
+                heartbeat_timeout=timedelta(seconds=10),
+                # Only the executor's own faults come back as failures (the student's are
+                # verdicts): a few more tries, on whichever executor is free.
+                retry_policy=RetryPolicy(maximum_attempts=3),
+                result_type=dict,
+            )
+        except ActivityError as error:
+            cause = error.cause
+            if isinstance(cause, ActivityTimeout) and cause.type == TimeoutType.SCHEDULE_TO_START:
+                message = "every executor is busy: try again in a moment"
+                return unrun("Busy", request.mode, request.language, message)
+            return unrun(
+                "Internal Error", request.mode, request.language, "the run could not be judged"
+            )
+        finally:
+            self._running = None
+
+    @run_code.validator
+    def _run_allowed(self, request: CodeRunRequest) -> None:
+        if not self._is_member(request.user_id):
+            raise ValueError("only the session's members can run its code")
+        if self._ended or self._end_reason is not None:
+            raise ValueError("the session has ended")
+        if self._running is not None:
+            raise ValueError("a run is already going: its result comes to both of you")
+        if request.mode not in MODES:
+            raise ValueError(f"mode is one of {', '.join(MODES)}")
 
     @workflow.query
     def state(self) -> SessionState:

@@ -27,6 +27,8 @@ LIVE_DEFAULTS: dict[str, object] = {
     "match_disconnect_grace_seconds": 30.0,
     # Sessions in tests last seconds; the points rule's tests set their own minimum.
     "points_min_session_seconds": 0.0,
+    # A stack runs an executor only where a test runs code (tests/web/test_code_runs.py).
+    "exec_in_up": False,
 }
 
 

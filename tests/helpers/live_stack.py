@@ -4,6 +4,7 @@ runs them, against the session's Temporal dev server: real sockets, real workflo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 from collections.abc import AsyncIterator
@@ -22,6 +23,7 @@ from storage.attempts import PointsRule
 from storage.database import Database
 from web.app import create_app, open_documents
 from web.sockets.server import create_socket_server
+from workers.executor import build_executor
 from workers.replay import only_replayable
 from workers.stack import EmbeddedServer
 from workers.temporal_server import free_port
@@ -125,15 +127,24 @@ class LiveStack:
             documents=self.documents,
             points=PointsRule(settings.points_min_session_seconds),
         )
+        workers = [worker]
+        unavailable: str | None = "this test stack runs no executor"
+        if settings.exec_in_up:
+            executor = await build_executor(self.client, settings, database, Notifier(sio))
+            unavailable = executor.unavailable
+            if executor.worker is not None:
+                workers.append(executor.worker)
         config = uvicorn.Config(
-            create_app(settings, sio, self.documents),
+            create_app(settings, sio, self.documents, execution_unavailable=unavailable),
             host="127.0.0.1",
             port=self.port,
             log_level="warning",
         )
         server = EmbeddedServer(config)
         try:
-            async with worker:
+            async with contextlib.AsyncExitStack() as running:
+                for each in workers:
+                    await running.enter_async_context(each)
                 serving = asyncio.create_task(server.serve())
                 while not server.started and not serving.done():  # noqa: ASYNC110
                     await asyncio.sleep(0.02)

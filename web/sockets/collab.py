@@ -4,22 +4,24 @@ revert and chat. Handlers parse, authorise and delegate: documents to
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from documents.awareness import InvalidAwareness, read_clients, removal
 from documents.room_documents import InvalidUpdate
 from observability.logs import log_context
-from orchestration.sessions import LeaveRefused
-from storage import rooms, users
+from orchestration.sessions import LeaveRefused, RunRefused
+from storage import code_runs, rooms, users
 from web.auth import AuthError, authenticate_until
 from web.rate_limits import Action
 from web.sockets.base import AuthenticatedNamespace, Handler, describe_invalid
 from workflows import events
+from workflows.code_runs import CodeRunRequest
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +78,19 @@ class RevertPayload(BaseModel):
     timestamp: int = Field(ge=0, le=2**53)
 
 
+class RunPayload(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    mode: Literal["run", "submit"]
+    language: str
+
+    @field_validator("language")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in rooms.LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(rooms.LANGUAGES)}")
+        return value
+
+
 class ChatPayload(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
     text: str = Field(min_length=1, max_length=MAX_CHAT_CHARS)
@@ -113,6 +128,7 @@ class CollabNamespace(AuthenticatedNamespace):
             events.COLLAB_CHAT_SEND: self.chat,
             events.COLLAB_LEAVE: self.leave,
             events.COLLAB_COMPLETE: self.complete,
+            events.CODE_RUN: self.run_code,
         }
 
     # Connecting ------------------------------------------------------------------------------
@@ -177,6 +193,7 @@ class CollabNamespace(AuthenticatedNamespace):
         async with self.app.database.session() as session:
             room = await rooms.get_room(session, member.room_id)
             chat = await rooms.chat_history(session, member.room_id)
+            last_run = await code_runs.last_run(session, member.room_id)
         language = room.language if room is not None else "python"
         await self.emit(events.COLLAB_STATE, state, to=sid)
         await self.emit(events.COLLAB_LANGUAGE, {"language": language}, to=sid)
@@ -186,6 +203,8 @@ class CollabNamespace(AuthenticatedNamespace):
             to=sid,
         )
         await self.emit(events.COLLAB_CHAT_HISTORY, [_chat_wire(line) for line in chat], to=sid)
+        if last_run is not None:  # a member who joins late sees the room's last run
+            await self.emit(events.CODE_RUN_FINISHED, last_run.result, to=sid)
         if member.is_member:
             await self.app.orchestrator.sessions.presence(
                 member.room_id, member.user_id, sid, connected=True
@@ -359,6 +378,39 @@ class CollabNamespace(AuthenticatedNamespace):
             {"userId": member.user_id},
             room=events.collab_room(member.room_id),
         )
+
+    async def run_code(self, sid: str, data: Any = None, *_extra: Any) -> None:
+        """Run or Submit: the session judges the document as it is now, on an executor, and
+        both members see the run begin, each case, and the result."""
+        member = await self._required(sid)
+        payload = await self._parse(sid, RunPayload, data)
+        if member is None or payload is None:
+            return
+        if not member.is_member:
+            await self._error(sid, "only the session's members can run its code")
+            return
+        if not await self._within(sid, Action.CODE_RUN, member):
+            return
+        if self.app.execution_unavailable:
+            await self._error(sid, f"code execution unavailable: {self.app.execution_unavailable}")
+            return
+        source = await self.app.documents.text(member.room_id)
+        request = CodeRunRequest(
+            run_id=uuid.uuid4().hex,
+            user_id=member.user_id,
+            mode=payload.mode,
+            language=payload.language,
+            source=source,
+            source_hash=hashlib.sha256(source.encode()).hexdigest(),
+        )
+        try:
+            # The executor tells the room when it begins, and each case as it is judged.
+            result = await self.app.orchestrator.sessions.run_code(member.room_id, request)
+        except RunRefused as refused:
+            await self._error(sid, f"could not run the code: {refused}")
+            return
+        finished = {"runId": request.run_id, "requestedBy": member.user_id} | result
+        await self.emit(events.CODE_RUN_FINISHED, finished, room=events.collab_room(member.room_id))
 
     # Small pieces ----------------------------------------------------------------------------
 

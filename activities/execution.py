@@ -1,0 +1,96 @@
+"""The run of a room's code, on the executors' task queue: judged in the sandbox, each case told
+to the room as it is judged, the whole run stored for whoever joins later."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from typing import Any
+
+from temporalio import activity
+
+from activities.notify import Notifier
+from execution.runnable import RunnableQuestion
+from execution.runner import CaseResult, Mode, Runner
+from storage import code_runs
+from storage.database import Database
+from workflows.code_runs import RUN_CODE, RunCodeInput, unrun
+from workflows.events import CODE_RUN_CASE, CODE_RUN_STARTED, COLLAB_NAMESPACE, collab_room
+from workflows.match_messages import Emit
+
+log = logging.getLogger(__name__)
+HEARTBEAT_SECONDS = 2.0
+
+
+class ExecutionActivities:
+    def __init__(
+        self,
+        runner: Runner,
+        bank: dict[int, RunnableQuestion],
+        database: Database,
+        notifier: Notifier,
+        runtimes: dict[str, str],
+    ) -> None:
+        self._runner = runner
+        self._bank = bank
+        self._database = database
+        self._notifier = notifier
+        self._runtimes = runtimes
+
+    @activity.defn(name=RUN_CODE)
+    async def run_code(self, request: RunCodeInput) -> dict[str, Any]:
+        """The student's failures are in the result; only the executor's own faults raise."""
+        question = self._bank.get(request.question_id)
+        if question is None:
+            message = "this question has no test cases to run"
+            return unrun("Internal Error", request.mode, request.language, message)
+        room = collab_room(request.room_id)
+
+        async def told(case: CaseResult) -> None:
+            data = {"runId": request.run_id, **case.to_json()}
+            await self._notifier.send([Emit(CODE_RUN_CASE, data, room, COLLAB_NAMESPACE)])
+
+        started = {
+            "runId": request.run_id,
+            "mode": request.mode,
+            "language": request.language,
+            "requestedBy": request.user_id,
+            "sourceHash": request.source_hash,
+        }
+        await self._notifier.send([Emit(CODE_RUN_STARTED, started, room, COLLAB_NAMESPACE)])
+        beating = asyncio.create_task(_heartbeat())
+        try:
+            result = await self._runner.run(
+                question, request.language, request.source, Mode(request.mode), told
+            )
+        finally:
+            beating.cancel()
+        judged = {"runId": request.run_id, "requestedBy": request.user_id} | result.to_json()
+        judged["runtime"] = self._runtimes.get(request.language, "")
+        async with self._database.session() as session:
+            await code_runs.record_run(
+                session,
+                run_id=request.run_id,
+                room_id=request.room_id,
+                requested_by=uuid.UUID(request.user_id),
+                source_hash=request.source_hash,
+                runtime=judged["runtime"],
+                result=judged,
+            )
+        log.info(
+            "judged a %s in %s: %s (%d/%d)",
+            request.mode,
+            request.language,
+            result.verdict,
+            result.passed,
+            result.total,
+            extra={"room_id": request.room_id, "run_id": request.run_id},
+        )
+        return judged
+
+
+async def _heartbeat() -> None:
+    while True:
+        activity.heartbeat()
+        await asyncio.sleep(HEARTBEAT_SECONDS)
