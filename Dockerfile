@@ -1,5 +1,7 @@
-# One image for every PeerPrep process of a deployment: `peerprep web`, `peerprep worker` and the
-# one-shot `peerprep migrate`. docker-compose.yml picks the command; see README.md, "Deploying".
+# The images of a deployment: `app` for every PeerPrep process but the executors (`peerprep web`,
+# `peerprep worker` and the one-shot `peerprep migrate`; docker-compose.yml picks the command),
+# and `executor`, the same with the toolchains and the sandbox that students' code runs in.
+# See README.md, "Deploying".
 
 # --- The browser client: bundled with esbuild, then only its dist/ is kept. ---
 FROM node:22-bookworm-slim AS client
@@ -12,7 +14,7 @@ COPY client/src ./src
 RUN node build.mjs --force
 
 # --- The Python application. ---
-FROM python:3.11-slim-bookworm
+FROM python:3.11-slim-bookworm AS app
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -37,6 +39,7 @@ COPY observability ./observability
 COPY web ./web
 COPY storage ./storage
 COPY documents ./documents
+COPY execution ./execution
 RUN pip install --no-deps . \
     && useradd --create-home --uid 10001 peerprep \
     && mkdir /data \
@@ -53,3 +56,15 @@ ENV PEERPREP_DATA_DIR=/data \
     PEERPREP_CLIENT_DIR=/app/client
 EXPOSE 8000
 CMD ["peerprep", "web"]
+
+# --- The executor: students' code, compiled and run in bubblewrap sandboxes. ---
+# It runs as root, in a container allowed to make namespaces and control groups (see
+# docker-compose.yml): inside, each run drops to an unprivileged uid of its own, without
+# capabilities, network or the container's files (docs/execution.md).
+FROM app AS executor
+USER root
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        bubblewrap python3 gcc g++ libc6-dev openjdk-17-jdk-headless nodejs \
+    && rm -rf /var/lib/apt/lists/*
+CMD ["peerprep", "executor"]

@@ -158,6 +158,11 @@ class Settings(BaseSettings):
     exec_memory_mb: int = Field(default=256, ge=32, le=16_384)
     exec_output_kb: int = Field(default=64, ge=1, le=16_384)
     exec_processes: int = Field(default=64, ge=8, le=4_096)
+    exec_open_files: int = Field(default=128, ge=16, le=65_536)
+    exec_file_mb: int = Field(default=16, ge=1, le=16_384)
+    exec_tmp_mb: int = Field(default=16, ge=1, le=16_384)
+    exec_compile_seconds: float = Field(default=10.0, gt=0, le=600)
+    exec_compile_memory_mb: int = Field(default=768, ge=64, le=16_384)
     # A cgroup v2 group whose subtree delegates memory, pids and cpu; unset: the host's own
     # cgroup v2 group, or v1 hierarchies.
     exec_cgroup_root: str = ""

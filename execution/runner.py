@@ -51,6 +51,7 @@ class RunLimits:
     memory_bytes: int = 256 * 1024 * 1024
     processes: int = 64
     open_files: int = 128
+    file_bytes: int = 16 * 1024 * 1024
     output_bytes: int = 64 * 1024
     tmp_bytes: int = 16 * 1024 * 1024
     # Wall time is CPU time times this, plus the grace: a program that sleeps is stopped too.
@@ -72,6 +73,7 @@ class RunLimits:
             memory_bytes=self.memory_bytes,
             processes=self.processes,
             open_files=self.open_files,
+            file_bytes=self.file_bytes,
             output_bytes=self.output_bytes,
             tmp_bytes=self.tmp_bytes,
         )
@@ -481,4 +483,3 @@ def _int(value: Any) -> int | None:
 
 def _text(data: bytes) -> str:
     return data.decode("utf-8", "replace")
-

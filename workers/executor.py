@@ -50,10 +50,16 @@ async def build_executor(
     problems = await self_test(sandbox, first, _SELF_TEST_PYTHON)
     if problems:
         return _unavailable("; ".join(problems))
+    mb = 1024 * 1024
     limits = RunLimits(
-        memory_bytes=settings.exec_memory_mb * 1024 * 1024,
+        memory_bytes=settings.exec_memory_mb * mb,
         processes=settings.exec_processes,
+        open_files=settings.exec_open_files,
+        file_bytes=settings.exec_file_mb * mb,
         output_bytes=settings.exec_output_kb * 1024,
+        tmp_bytes=settings.exec_tmp_mb * mb,
+        compile_cpu_seconds=settings.exec_compile_seconds,
+        compile_memory_bytes=settings.exec_compile_memory_mb * mb,
     )
     runner = Runner(
         sandbox,

@@ -307,6 +307,8 @@ async def run_worker(settings: Settings) -> None:
 async def run_executor(settings: Settings) -> None:
     """An executor alone: students' code in sandboxes, on the executors' task queue."""
     stop = _stop_event()
+    if settings.worker_metrics_port is not None:
+        serve_metrics(settings.host, settings.worker_metrics_port)
     database = Database(settings.resolved_database_url)
     try:
         client = await connect_temporal(settings)

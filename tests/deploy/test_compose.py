@@ -261,8 +261,8 @@ def test_workers_scale_and_report_health_on_their_metrics_port() -> None:
 def test_images_are_pinned_and_mounted_files_exist() -> None:
     for name, service in _services().items():
         image = service["image"]
-        if "build" in service:
-            assert image.startswith("peerprep:"), name
+        if "build" in service:  # ours, built from the Dockerfile
+            assert image.split(":")[0] in {"peerprep", "peerprep-executor"}, name
             continue
         assert ":" in image, f"{name}: {image} has no tag"
         tag = image.rpartition(":")[2]
@@ -272,3 +272,18 @@ def test_images_are_pinned_and_mounted_files_exist() -> None:
             if volume.startswith("./"):
                 source = volume.split(":", 1)[0]
                 assert (ROOT / source).exists(), f"{name} mounts missing {source}"
+
+
+def test_students_code_runs_only_in_executors_built_with_the_sandbox() -> None:
+    services = _services()
+    executor = services["executor"]
+    assert executor["build"]["target"] == "executor"
+    assert executor["command"] == ["peerprep", "executor"]
+    assert "container_name" not in executor  # it scales: --scale executor=N
+    assert executor["environment"]["PEERPREP_DOCUMENT_STORE"] == "sql"
+    others = [service for name, service in services.items() if name != "executor"]
+    assert all(service.get("build", {}).get("target") in {None, "app"} for service in others)
+    assert not any(service.get("privileged") for service in others)
+    stages = (ROOT / "Dockerfile").read_text()
+    assert "FROM app AS executor" in stages
+    assert "bubblewrap" in stages.split("FROM app AS executor", 1)[1]
