@@ -39,9 +39,9 @@ def driver_file(name: str) -> bytes:
 
 
 def _registry() -> dict[str, Language]:
-    from execution.languages import python
+    from execution.languages import javascript, python
 
-    return {language.name: language for language in (python.LANGUAGE,)}
+    return {language.name: language for language in (python.LANGUAGE, javascript.LANGUAGE)}
 
 
 LANGUAGES: dict[str, Language] = _registry()
