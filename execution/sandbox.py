@@ -171,10 +171,10 @@ class Sandbox:
                 launch, limits, group, stdin, read_reports, write_reports, filter_fd
             )
         finally:
-            for fd in (read_reports, write_reports, filter_fd):
-                if fd >= 0:
-                    with contextlib.suppress(OSError):
-                        os.close(fd)
+            # The ends the sandbox holds were closed here once it started (or failed to); an
+            # fd closed twice could be another run's by then.
+            if read_reports >= 0:
+                os.close(read_reports)
             group.remove()
 
     def _command(
@@ -281,8 +281,9 @@ class Sandbox:
         filter_fd: int,
     ) -> Outcome:
         started = time.monotonic()
-        source = os.open(stdin or os.devnull, os.O_RDONLY)
+        source = -1
         try:
+            source = os.open(stdin or os.devnull, os.O_RDONLY)
             process = await asyncio.create_subprocess_exec(
                 *launch,
                 stdin=source,
@@ -294,9 +295,9 @@ class Sandbox:
         except OSError as error:
             raise SandboxError(f"cannot start {shlex.join(launch[:1])}: {error}") from error
         finally:
-            os.close(source)
-        if write_reports >= 0:
-            os.close(write_reports)
+            for fd in (source, filter_fd, write_reports):
+                if fd >= 0:
+                    os.close(fd)
         stdout, stderr = Capture(limits.output_bytes), Capture(limits.output_bytes)
         reports = Capture(limits.report_bytes)
         flood = asyncio.Event()
@@ -380,7 +381,9 @@ async def _drain(stream: asyncio.StreamReader, capture: Capture, flood: asyncio.
 async def _drain_fd(fd: int, capture: Capture, flood: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader(limit=_READ_CHUNK)
-    with os.fdopen(fd, "rb", buffering=0, closefd=False) as pipe:
+    # The transport gets a copy of its own to close: uvloop closes the descriptor it is given,
+    # asyncio's own loop does not, and the caller closes ``fd`` either way.
+    with os.fdopen(os.dup(fd), "rb", buffering=0) as pipe:
         transport, _ = await loop.connect_read_pipe(
             lambda: asyncio.StreamReaderProtocol(reader), pipe
         )

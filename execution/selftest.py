@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from execution.sandbox import Identity, Limits, Sandbox, SandboxError
+from execution.workspace import Workspace
 
 _MEMORY_BYTES = 64 * 1024 * 1024
 _PROBE = """
@@ -43,9 +44,9 @@ async def self_test(sandbox: Sandbox, identity: Identity, python: str) -> list[s
         listener.listen()
         listener.setblocking(False)
         port = listener.getsockname()[1]
-        for name, text in (("probe.py", _PROBE), ("hog.py", _HOG), ("spin.py", _SPIN)):
-            (box / name).write_text(text)
         os.chmod(box, 0o755)
+        for name, text in (("probe.py", _PROBE), ("hog.py", _HOG), ("spin.py", _SPIN)):
+            Workspace.write(box, name, text.encode())
         limits = Limits(cpu_seconds=1.0, wall_seconds=5.0, memory_bytes=_MEMORY_BYTES)
         probe = await sandbox.run(
             [python, "-S", "probe.py", str(port)], box=box, limits=limits, identity=identity

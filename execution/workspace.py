@@ -34,6 +34,7 @@ class Workspace:
         """A file the sandbox may read but not change (the host's, in the sandbox's folder)."""
         path = box / name
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        os.fchmod(fd, 0o644)  # whatever the executor's umask (peerprep up's keeps files private)
         with os.fdopen(fd, "wb") as file:
             file.write(data)
         return path

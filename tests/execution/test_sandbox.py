@@ -347,3 +347,37 @@ async def test_non_utf8_output_is_kept_as_bytes(
     assert outcome.ok
     assert outcome.stdout == b"\xff\xfe ok"
     assert outcome.stderr == b"\x80"
+
+
+def test_runs_at_once_on_uvloop_each_keep_their_own_pipes(
+    sandbox: Sandbox, workspace: Workspace, identity: Identity
+) -> None:
+    # uvloop closes the descriptors its pipe transports are given, asyncio's loop does not:
+    # a descriptor closed twice was, by then, another run's.
+    import uvloop
+
+    async def one(number: int) -> bytes:
+        box = workspace.create(identity)
+        try:
+            Workspace.write(
+                box,
+                "main.py",
+                b"import os, sys\nfd = int(sys.argv[-1].split('=')[1])\n"
+                b"os.write(fd, sys.argv[1].encode())\n",
+            )
+            outcome = await sandbox.run(
+                [PYTHON, "-S", "main.py", str(number)],
+                box=box,
+                limits=LIMITS,
+                identity=identity,
+                report_fd_arg="--reports",
+            )
+            return outcome.reports
+        finally:
+            workspace.remove(box)
+
+    async def all_at_once() -> list[bytes]:
+        return await asyncio.gather(*(one(number) for number in range(8)))
+
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        assert runner.run(all_at_once()) == [str(number).encode() for number in range(8)]
