@@ -171,6 +171,9 @@ class Settings(BaseSettings):
     exec_run_timeout_seconds: float = Field(default=60.0, gt=0, le=3_600)
     # Whether ``peerprep up`` runs an executor in its process tree.
     exec_in_up: bool = True
+    # Whether a room's document starts with the starter code of its question (and follows the
+    # language while nobody has typed).
+    starter_code: bool = True
 
     # Collaboration sessions.
     session_idle_seconds: float = Field(default=600.0, gt=0)

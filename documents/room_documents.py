@@ -18,6 +18,7 @@ from typing import Any
 
 from pycrdt import Doc, Text, TextEvent, get_update
 
+from documents import starter
 from documents.docstore import MAX_HISTORY_READ, DocStore, HistoryRecord, load_document
 from documents.item_order import ItemOrder, RefusedOrder
 from documents.replay import Replayer
@@ -34,6 +35,9 @@ from documents.update_guard import (
     learn_stored,
 )
 from observability import metrics
+
+# What get_update gives when the document already holds all of an update.
+EMPTY_UPDATE = b"\x00\x00"
 
 log = logging.getLogger(__name__)
 
@@ -331,6 +335,35 @@ class Documents:
             log.error("yrs panicked applying an update to %s", room.room_id, exc_info=True)
             self._rooms.pop(room.room_id, None)
             raise InvalidUpdate("the update is not a valid Yjs update") from None
+
+    async def seed(self, room_id: str, update: bytes) -> bytes | None:
+        """Apply the server's starter ``update`` unless the document has it already (what it
+        adds, to relay to the room; None when nothing changed)."""
+        room = await self._current(room_id)
+        if get_update(update, room.doc.get_state()) == EMPTY_UPDATE:
+            return None
+        try:
+            applied = await self.apply(room_id, starter.SERVER_USER, update)
+        except InvalidUpdate:
+            return None  # the room ended meanwhile
+        return applied.update
+
+    async def replace_untouched(self, room_id: str, untouched: str, text: str) -> bytes | None:
+        """Replace the text with ``text`` if it is still exactly ``untouched`` (the starter of
+        the language being left): what changed, or None when someone has typed."""
+        room = await self._current(room_id)
+        if str(room.text) != untouched or untouched == text:
+            return None
+        update = starter.replacement(room.doc.get_update(), text)
+
+        def still_untouched() -> str | None:
+            return None if str(room.text) == untouched else "the code changed meanwhile"
+
+        try:
+            applied = await self.apply(room_id, starter.SERVER_USER, update, admit=still_untouched)
+        except InvalidUpdate:
+            return None
+        return applied.update
 
     async def revert(self, room_id: str, user_id: str, timestamp_ms: int) -> bytes:
         """Make the text what it was at ``timestamp_ms``, as a new edit; return the whole state.

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from importlib import resources
@@ -72,6 +73,12 @@ class RunnableQuestion:
 
 def bank_folder() -> Path:
     return Path(str(resources.files("storage") / "question_bank" / "runnable"))
+
+
+@functools.cache
+def shipped_bank() -> dict[int, RunnableQuestion]:
+    """The bank PeerPrep ships with, read once per process."""
+    return load_bank()
 
 
 def load_bank(folder: Path | None = None) -> dict[int, RunnableQuestion]:

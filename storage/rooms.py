@@ -89,6 +89,8 @@ async def end_room(session: AsyncSession, room_id: str, when: datetime | None = 
 
 
 LANGUAGES = ("python", "javascript", "java", "cpp", "c")
+# Every room starts in this one (its document is seeded with its starter code).
+FIRST_LANGUAGE = LANGUAGES[0]
 
 
 async def set_language(session: AsyncSession, room_id: str, language: str) -> None:

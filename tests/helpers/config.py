@@ -29,6 +29,9 @@ LIVE_DEFAULTS: dict[str, object] = {
     "points_min_session_seconds": 0.0,
     # A stack runs an executor only where a test runs code (tests/web/test_code_runs.py).
     "exec_in_up": False,
+    # Documents start empty, so that tests can say what they hold; the starter code's own
+    # tests turn it on.
+    "starter_code": False,
 }
 
 

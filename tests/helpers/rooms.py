@@ -54,6 +54,12 @@ class Editor:
         self.text.insert(index, value)
         await self.peer.emit("collab:update", self.doc.get_update(before))
 
+    async def delete_all(self) -> None:
+        self.catch_up()
+        before = self.doc.get_state()
+        del self.text[0 : len(self.text)]
+        await self.peer.emit("collab:update", self.doc.get_update(before))
+
 
 async def matched_room(
     stack: LiveStack, peers: Peers, accounts: Accounts

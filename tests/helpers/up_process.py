@@ -33,6 +33,8 @@ def peerprep(fault: Fault | None = None) -> list[str]:
 def environment(**extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PEERPREP_")}
     env.pop("SUPABASE_JWT_SECRET", None)
+    # Documents start empty, so that tests can say what they hold.
+    env["PEERPREP_STARTER_CODE"] = "false"
     env.update(extra)
     return env
 

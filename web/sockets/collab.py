@@ -12,8 +12,11 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from documents import starter
 from documents.awareness import InvalidAwareness, read_clients, removal
 from documents.room_documents import InvalidUpdate
+from execution.languages import LANGUAGES
+from execution.runnable import shipped_bank
 from observability.logs import log_context
 from orchestration.sessions import LeaveRefused, RunRefused
 from storage import code_runs, rooms, users
@@ -189,12 +192,14 @@ class CollabNamespace(AuthenticatedNamespace):
 
     async def _welcome(self, sid: str, member: Member) -> None:
         documents = self.app.documents
-        state = await documents.state(member.room_id)
         async with self.app.database.session() as session:
             room = await rooms.get_room(session, member.room_id)
             chat = await rooms.chat_history(session, member.room_id)
             last_run = await code_runs.last_run(session, member.room_id)
-        language = room.language if room is not None else "python"
+        if self.app.settings.starter_code and room is not None and room.question_id is not None:
+            await self._seed(member.room_id, room.question_id)
+        state = await documents.state(member.room_id)
+        language = room.language if room is not None else rooms.FIRST_LANGUAGE
         await self.emit(events.COLLAB_STATE, state, to=sid)
         await self.emit(events.COLLAB_LANGUAGE, {"language": language}, to=sid)
         await self.emit(
@@ -286,9 +291,11 @@ class CollabNamespace(AuthenticatedNamespace):
         if not await self._within(sid, Action.COLLAB_LANGUAGE, member):
             return
         async with self.app.database.session() as session:
-            if not await rooms.is_open(session, member.room_id):
+            room = await rooms.get_room(session, member.room_id)
+            if room is None or room.ended_at is not None:
                 await self._error(sid, ENDED)
                 return
+            before = room.language
             await rooms.set_language(session, member.room_id, payload.language)
         await self.emit(
             events.COLLAB_LANGUAGE,
@@ -296,6 +303,7 @@ class CollabNamespace(AuthenticatedNamespace):
             room=events.collab_room(member.room_id),
             skip_sid=sid,
         )
+        await self._swap_starter(member.room_id, room.question_id, before, payload.language)
 
     async def get_history(self, sid: str, data: Any = None, *_extra: Any) -> None:
         member = await self._required(sid)
@@ -412,6 +420,30 @@ class CollabNamespace(AuthenticatedNamespace):
         finished = {"runId": request.run_id, "requestedBy": member.user_id} | result
         await self.emit(events.CODE_RUN_FINISHED, finished, room=events.collab_room(member.room_id))
 
+    # Starter code ----------------------------------------------------------------------------
+
+    async def _seed(self, room_id: str, question_id: int) -> None:
+        """The room's first language's starter code, in the document once and for all."""
+        text = _starter(question_id, rooms.FIRST_LANGUAGE)
+        if text is None:
+            return
+        added = await self.app.documents.seed(room_id, starter.seed_update(room_id, text))
+        if added is not None:
+            await self.emit(events.COLLAB_UPDATE, added, room=events.collab_room(room_id))
+
+    async def _swap_starter(
+        self, room_id: str, question_id: int | None, old: str, new: str
+    ) -> None:
+        """A document nobody has touched follows the language: its starter code is swapped."""
+        if question_id is None or not self.app.settings.starter_code:
+            return
+        leaving, coming = _starter(question_id, old), _starter(question_id, new)
+        if leaving is None or coming is None:
+            return
+        changed = await self.app.documents.replace_untouched(room_id, leaving, coming)
+        if changed is not None:
+            await self.emit(events.COLLAB_UPDATE, changed, room=events.collab_room(room_id))
+
     # Small pieces ----------------------------------------------------------------------------
 
     async def _member(self, sid: str) -> Member | None:
@@ -473,3 +505,11 @@ def _chat_wire(line: Any) -> dict[str, Any]:
         "text": line.text,
         "timestamp": int(line.created_at.timestamp() * 1000),
     }
+
+
+def _starter(question_id: int, language: str) -> str | None:
+    question = shipped_bank().get(question_id)
+    runs = LANGUAGES.get(language)
+    if question is None or runs is None:
+        return None
+    return runs.starter(question.signature)
