@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from typing import Any
 
@@ -13,6 +14,7 @@ from temporalio import activity
 from activities.notify import Notifier
 from execution.runnable import RunnableQuestion
 from execution.runner import CaseResult, Mode, Runner
+from observability import metrics
 from storage import code_runs
 from storage.database import Database
 from workflows.code_runs import RUN_CODE, RunCodeInput, unrun
@@ -59,13 +61,20 @@ class ExecutionActivities:
             "sourceHash": request.source_hash,
         }
         await self._notifier.send([Emit(CODE_RUN_STARTED, started, room, COLLAB_NAMESPACE)])
+        info = activity.info()
+        metrics.CODE_RUN_QUEUE_SECONDS.observe(
+            max((info.started_time - info.current_attempt_scheduled_time).total_seconds(), 0.0)
+        )
         beating = asyncio.create_task(_heartbeat())
+        clock = time.perf_counter()
         try:
             result = await self._runner.run(
                 question, request.language, request.source, Mode(request.mode), told
             )
         finally:
             beating.cancel()
+        metrics.CODE_RUN_SECONDS.labels(request.language).observe(time.perf_counter() - clock)
+        metrics.CODE_RUNS.labels(request.language, request.mode, str(result.verdict)).inc()
         judged = {"runId": request.run_id, "requestedBy": request.user_id} | result.to_json()
         judged["runtime"] = self._runtimes.get(request.language, "")
         async with self._database.session() as session:

@@ -71,6 +71,23 @@ HISTORY_RECORDS = Counter(
     "peerprep_history_records_total",
     "History records (closed typing bursts and reverts) stored.",
 )
+CODE_RUNS = Counter(
+    "peerprep_code_runs_total",
+    "Runs and submissions judged by this executor, by language, mode and verdict (a Memory "
+    "Limit is a kill by the run's control group or the runtime's own heap).",
+    ["language", "mode", "verdict"],
+)
+CODE_RUN_SECONDS = Histogram(
+    "peerprep_code_run_seconds",
+    "Wall time of one judged run (building included), by language.",
+    ["language"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60),
+)
+CODE_RUN_QUEUE_SECONDS = Histogram(
+    "peerprep_code_run_queue_seconds",
+    "From a run being scheduled on the executors' task queue to an executor starting it.",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5),
+)
 ERRORS = Counter(
     "peerprep_errors_total",
     "Errors by kind: socket_error_event (an error reply sent to a client), socket_handler "

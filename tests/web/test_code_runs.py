@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from storage.database import Database
@@ -63,6 +64,8 @@ async def test_a_submit_is_judged_once_and_both_members_see_it_case_by_case(
     one, two = await join(stack, peers, alice, room), await join(stack, peers, bob, room)
     question = await question_of(stack, room)
     await write(one, two, (SOLUTIONS / f"q{question:03d}.py").read_text())
+    labels = {"language": "python", "mode": "submit", "verdict": "Accepted"}
+    judged_before = REGISTRY.get_sample_value("peerprep_code_runs_total", labels) or 0
     await two.peer.emit("code:run", {"mode": "submit", "language": "python"})
     finished: list[dict[str, Any]] = []
     for editor in (one, two):
@@ -85,6 +88,7 @@ async def test_a_submit_is_judged_once_and_both_members_see_it_case_by_case(
         (result["runId"], "Accepted", "submit")
     ]
     assert stored[0].runtime.startswith("Python 3")
+    assert REGISTRY.get_sample_value("peerprep_code_runs_total", labels) == judged_before + 1
     # Whoever joins later sees the room's last run.
     late = await join(stack, peers, alice, room)
     assert (await late.peer.wait_for("code:run:finished"))["runId"] == result["runId"]
