@@ -11,6 +11,7 @@ import { createChat } from "../room/chat.js";
 import { connectRoom } from "../room/connection.js";
 import { createEditor, LANGUAGES } from "../room/editor.js";
 import { createHistory } from "../room/history.js";
+import { createRuns } from "../room/runs.js";
 import { navigate } from "../router.js";
 import * as session from "../session.js";
 
@@ -91,6 +92,7 @@ export async function roomPage(root, ctx) {
 
   const chat = createChat({ me: me.user_id, send: (text) => connection.sendChat(text) });
   const history = createHistory({ me: me.user_id, revert: (timestamp) => connection.revert(timestamp) });
+  const runs = createRuns({ run: (mode) => connection.runCode(mode, languagePicker.value) });
 
   fill(
     root,
@@ -109,7 +111,7 @@ export async function roomPage(root, ctx) {
         "div",
         { class: "room-grid" },
         h("aside", { class: "panel question-pane" }, questionBody(question)),
-        h("section", { class: "editor-pane" }, h("div", { class: "editor-toolbar" }, h("label", {}, "Language ", languagePicker)), editorHost),
+        h("section", { class: "editor-pane" }, h("div", { class: "editor-toolbar" }, h("label", {}, "Language ", languagePicker)), editorHost, runs.element),
         h("aside", { class: "side" }, chat.element, history.element),
       ),
     ),
@@ -137,6 +139,7 @@ export async function roomPage(root, ctx) {
     languagePicker.disabled = !live || ended;
     chat.setEnabled(live && !ended);
     history.setEnabled(live && !ended);
+    runs.setEnabled(live && !ended);
     completeButton.disabled = !live || ended || completeButton.dataset.done === "true";
     // Leaving is a message to the room: only while connected.
     leaveButton.disabled = !live || ended;
@@ -162,6 +165,9 @@ export async function roomPage(root, ctx) {
         editor.setLanguage(name);
       },
       chatHistory: (messages) => chat.replace(messages),
+      runStarted: (payload) => runs.started(payload),
+      runCase: (payload) => runs.caseJudged(payload),
+      runFinished: (payload) => runs.finished(payload),
       chat: (message) => chat.add(message),
       history: (records) => history.replace(records),
       historyNew: (record) => history.add(record),

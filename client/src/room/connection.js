@@ -87,6 +87,9 @@ export function connectRoom({ roomId, token, user, handlers }) {
     if (payload && Number.isInteger(payload.lines) && Number.isInteger(payload.restoreTo)) handlers.removed(payload);
   });
   socket.on("collab:left", (payload) => handlers.left(payload?.userId));
+  socket.on("code:run:started", (payload) => handlers.runStarted(payload));
+  socket.on("code:run:case", (payload) => handlers.runCase(payload));
+  socket.on("code:run:finished", (payload) => handlers.runFinished(payload));
   socket.on("collab:ended", (payload) => handlers.ended(payload?.reason ?? "ended"));
   socket.on("collab:error", (payload) => {
     // A refused edit stays in our document but not in the room's: start again from the room.
@@ -117,6 +120,7 @@ export function connectRoom({ roomId, token, user, handlers }) {
     sendChat: (message) => socket.emit("collab:chat:send", { text: message }),
     revert: (timestamp) => socket.emit("collab:revert", { timestamp }),
     complete: () => socket.emit("collab:complete"),
+    runCode: (mode, language) => socket.emit("code:run", { mode, language }),
     leave: () => socket.emit("collab:leave"),
     close() {
       socket.disconnect();
