@@ -157,11 +157,18 @@ class Slots:
         self._free: asyncio.Queue[Identity] = asyncio.Queue()
         for slot in range(count):
             self._free.put_nowait(Identity(first_uid + slot, first_uid + slot))
+        self.in_use = 0
+        # The most sandboxes this executor has had in flight at once.
+        self.peak = 0
 
     async def take(self) -> Identity:
-        return await self._free.get()
+        identity = await self._free.get()
+        self.in_use += 1
+        self.peak = max(self.peak, self.in_use)
+        return identity
 
     def give_back(self, identity: Identity) -> None:
+        self.in_use -= 1
         self._free.put_nowait(identity)
 
 

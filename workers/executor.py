@@ -35,6 +35,7 @@ class Executor:
 
     worker: Worker | None
     unavailable: str | None = None
+    runner: Runner | None = None
 
 
 async def build_executor(
@@ -83,7 +84,7 @@ async def build_executor(
         settings.exec_slots,
         ", ".join(sorted(runner.languages)),
     )
-    return Executor(worker)
+    return Executor(worker, runner=runner)
 
 
 def _unavailable(reason: str) -> Executor:

@@ -23,7 +23,7 @@ from storage.attempts import PointsRule
 from storage.database import Database
 from web.app import create_app, open_documents
 from web.sockets.server import create_socket_server
-from workers.executor import build_executor
+from workers.executor import Executor, build_executor
 from workers.replay import only_replayable
 from workers.stack import EmbeddedServer
 from workers.temporal_server import free_port
@@ -46,6 +46,7 @@ class LiveStack:
         self._ready = threading.Event()
         self.client: Client | None = None
         self.documents: Documents
+        self.executor: Executor | None = None
 
     def start(self) -> LiveStack:
         self._thread.start()
@@ -131,6 +132,7 @@ class LiveStack:
         unavailable: str | None = "this test stack runs no executor"
         if settings.exec_in_up:
             executor = await build_executor(self.client, settings, database, Notifier(sio))
+            self.executor = executor
             unavailable = executor.unavailable
             if executor.worker is not None:
                 workers.append(executor.worker)

@@ -163,3 +163,30 @@ async def test_a_stack_without_an_executor_says_code_execution_is_unavailable(
     await one.peer.emit("code:run", {"mode": "run", "language": "python"})
     error = await one.peer.wait_for("collab:error")
     assert error["message"].startswith("code execution unavailable: ")
+
+
+async def test_twenty_runs_at_once_are_all_answered_and_never_exceed_the_sandboxes(
+    live_stack: StackFactory, peers: Peers, accounts: Accounts
+) -> None:
+    stack = executor_stack(live_stack, exec_queue_seconds=1.5)
+    rooms = []
+    for _ in range(20):
+        room, alice, _bob = await matched_room(stack, peers, accounts)
+        rooms.append((room, await join(stack, peers, alice, room)))
+    for room, editor in rooms:
+        mine = await question_of(stack, room)
+        code = (SOLUTIONS / f"q{mine:03d}.py").read_text() + "\nimport time\ntime.sleep(0.5)\n"
+        await editor.type(0, code)
+    await asyncio.sleep(0.5)
+    for _room, editor in rooms:
+        await editor.peer.emit("code:run", {"mode": "run", "language": "python"})
+    verdicts = [
+        (await editor.peer.wait_for("code:run:finished", within=60))["verdict"]
+        for _room, editor in rooms
+    ]
+    assert set(verdicts) <= {"Accepted", "Busy"}
+    assert verdicts.count("Accepted") >= 2
+    assert "Busy" in verdicts
+    assert stack.executor is not None
+    assert stack.executor.runner is not None
+    assert stack.executor.runner.slots.peak == 2
