@@ -18,7 +18,9 @@ _INT_RANGE = {"int": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 # Names that a generated function or parameter must not take in any language we offer.
 RESERVED = frozenset(
     {
-        "and", "as", "assert", "async", "await", "bool", "break", "case", "catch", "char",
+        "abstract", "and", "as", "assert", "boolean", "byte", "implements", "instanceof",
+        "interface", "native", "package", "protected", "strictfp", "synchronized", "throws",
+        "transient", "async", "await", "bool", "break", "case", "catch", "char",
         "class", "const", "continue", "def", "default", "del", "delete", "do", "double", "elif",
         "else", "enum", "except", "extends", "false", "final", "finally", "float", "for",
         "function", "global", "goto", "if", "import", "in", "int", "is", "lambda", "let",

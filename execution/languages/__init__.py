@@ -39,9 +39,10 @@ def driver_file(name: str) -> bytes:
 
 
 def _registry() -> dict[str, Language]:
-    from execution.languages import javascript, python
+    from execution.languages import java, javascript, python
 
-    return {language.name: language for language in (python.LANGUAGE, javascript.LANGUAGE)}
+    languages = (python.LANGUAGE, javascript.LANGUAGE, java.LANGUAGE)
+    return {language.name: language for language in languages}
 
 
 LANGUAGES: dict[str, Language] = _registry()

@@ -4,7 +4,9 @@ ListNode and TreeNode are given in their own files.
 The driver (PeerPrepDriver.java) is the same for every question; the glue beside it,
 PeerPrepCall.java, is generated from the signature: it turns a case's JSON input into the
 parameters' Java types (lists as arrays: ``int[]``, ``String[][]``...) and calls the method, so
-a method of another shape is a compile error that shows the expected declaration. Everything is
+a method of another shape is a compile error that shows the expected declaration. A list may
+come back as a java.util.Collection too (``List<List<String>>``, say): the driver writes either,
+checking each element against the signature. Everything is
 built by javac in the compile step; the run step starts a JVM sized to the sandbox (its heap is
 about half the memory limit, one GC thread, one JIT thread).
 """
@@ -186,8 +188,13 @@ def glue(signature: Signature) -> str:
         )
     # On one line with the call, the declaration shows in javac's message when they differ.
     lines += [
-        f"        return () -> new Solution().{camel(signature.function)}"
+        "        return new PeerPrepDriver.Call() {",
+        "            @Override",
+        "            public Object call() throws Throwable {",
+        f"                return new Solution().{camel(signature.function)}"
         f"({', '.join(arguments)}); // Solution must have: {declaration(signature)}",
+        "            }",
+        "        };",
         "    }",
         "",
     ]
@@ -210,7 +217,7 @@ def files(signature: Signature) -> dict[str, bytes]:
 
 # The JVM in a sandbox of 64 tasks: one GC thread (serial), one JIT thread (C1 only, which also
 # starts fastest), no perf data file in the 16 MB /tmp, one processor as far as the JVM and its
-# thread pools can tell. About 13 threads in all.
+# thread pools can tell. About 14 threads in all, the student's own one included.
 _JVM = (
     "-XX:+UseSerialGC",
     "-XX:TieredStopAtLevel=1",
@@ -224,8 +231,14 @@ LANGUAGE = Language(
     solution_file=SOLUTION,
     compile=(
         "/usr/bin/javac",
+        # javac's own JVM, in the compile step's 768 MB: a heap that starts big enough to need
+        # few collections.
         "-J-Xmx256m",
+        "-J-Xms128m",
         *(f"-J{flag}" for flag in _JVM),
+        # String concatenation as StringBuilder calls, not invokedynamic, which the run's JVM
+        # would first have to bootstrap: less CPU time before the first case.
+        "-XDstringConcat=inline",
         "-encoding",
         "UTF-8",
         # Line numbers, source file names and local variable names in stack traces and in
