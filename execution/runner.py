@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -249,9 +250,18 @@ class Runner:
             )
             compile_output = _text(built.stderr or built.stdout)
             if not built.ok:
-                verdict = _limit_verdict(built) or Verdict.COMPILE_ERROR
-                return self._refused(
-                    language.name, mode, cases, compile_output, verdict, compile_output
+                # A compiler that says too much has still said no: that is a compile error.
+                limit = None if built.output_exceeded else _limit_verdict(built)
+                refused = self._refused(
+                    language.name,
+                    mode,
+                    cases,
+                    compile_output,
+                    limit or Verdict.COMPILE_ERROR,
+                    compile_output,
+                )
+                return dataclasses.replace(
+                    refused, line=_first_line(compile_output, language.solution_file)
                 )
         outcome = await self.sandbox.run(
             self._filled(language.run, limits),
@@ -486,6 +496,12 @@ def _slice(stdout: bytes, span: Any) -> str | None:
 
 def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _first_line(output: str, solution_file: str) -> int | None:
+    """The first line of the student's file a compiler's message names (``solution.c:4:``)."""
+    found = re.search(rf"(?:^|[\s/]){re.escape(solution_file)}:(\d+)", output)
+    return int(found.group(1)) if found else None
 
 
 def _text(data: bytes) -> str:

@@ -203,9 +203,11 @@ def starter(signature: Signature) -> str:
         lines.append(
             "// Given: struct TreeNode { int val; struct TreeNode* left; struct TreeNode* right; };"
         )
-    lists = [param.name for param in signature.params if param.type.depth >= 1]
+    lists = [param for param in signature.params if param.type.depth >= 1]
     if lists:
-        lines.append(f"// Each list comes with its length: {lists[0]}_size for {lists[0]}.")
+        name = lists[0].name
+        rows = f", {name}_col_sizes[i] for {name}[i]" if lists[0].type.depth == 2 else ""
+        lines.append(f"// A list comes with its length: {name}_size for {name}{rows}.")
     if signature.returns.depth == 1:
         lines.append("// Return an array from malloc and set *return_size to its length.")
     elif signature.returns.depth == 2:

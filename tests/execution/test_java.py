@@ -158,6 +158,7 @@ async def test_a_compile_error_names_the_student_s_file_and_line(runner: Runner)
     )
     assert result.verdict is Verdict.COMPILE_ERROR
     assert "Solution.java:3: error: ';' expected" in result.compile_output
+    assert result.line == 3
     assert {case.verdict for case in result.cases} == {Verdict.NOT_RUN}
 
 
