@@ -304,10 +304,11 @@ class Runner:
             memory_bytes=outcome.memory_peak,
             limits=summary,
         )
+        limit = _limit_verdict(outcome)
         loaded = next((r for r in reports if r.get("event") in {"ready", "load_error"}), None)
         if loaded is None or loaded["event"] == "load_error":
             if loaded is None:
-                verdict = _limit_verdict(outcome) or Verdict.RUNTIME_ERROR
+                verdict = limit or Verdict.RUNTIME_ERROR
                 error = _text(outcome.stderr) or "the program ended before it could be called"
                 line = None
             else:
@@ -335,8 +336,8 @@ class Runner:
             if end is None:
                 if index in started or verdict is Verdict.ACCEPTED:
                     # The case that started and never reported hit the limit that ended it.
-                    failed = _limit_verdict(outcome) or Verdict.RUNTIME_ERROR
-                    crash = None if _limit_verdict(outcome) else _crash(outcome)
+                    failed = limit or Verdict.RUNTIME_ERROR
+                    crash = None if limit else _crash(outcome)
                     result = _result(index, case, failed, None, error=crash)
                     results.append(result)
                     if on_case:
@@ -352,7 +353,7 @@ class Runner:
                 await on_case(result)
             if result.verdict is not Verdict.ACCEPTED and verdict is Verdict.ACCEPTED:
                 verdict = result.verdict
-        if verdict is Verdict.ACCEPTED and (limit := _limit_verdict(outcome)):
+        if verdict is Verdict.ACCEPTED and limit:
             verdict = limit  # every case answered, then the program ran on past a limit
         passed = sum(result.verdict is Verdict.ACCEPTED for result in results)
         failing = next((r for r in results if r.verdict is not Verdict.ACCEPTED), None)

@@ -264,6 +264,14 @@ async def run_web(settings: Settings) -> None:
     announce.cancel()
 
 
+def _redis_notifier(settings: Settings) -> Notifier:
+    """How a process without the web tier reaches clients: Socket.IO's fan-out in Redis."""
+    if settings.redis_url:
+        return Notifier(write_only_emitter(settings.redis_url, settings.redis_channel))
+    log.warning("PEERPREP_REDIS_URL is not set: this process's events reach no client")
+    return Notifier(None)
+
+
 async def run_worker(settings: Settings) -> None:
     """The Temporal worker alone."""
     if settings.document_store != "sql":
@@ -279,11 +287,7 @@ async def run_worker(settings: Settings) -> None:
     database = Database(settings.resolved_database_url)
     try:
         client = await connect_temporal(settings)
-        if settings.redis_url:
-            notifier = Notifier(write_only_emitter(settings.redis_url, settings.redis_channel))
-        else:
-            log.warning("PEERPREP_REDIS_URL is not set: this worker cannot reach any client")
-            notifier = Notifier(None)
+        notifier = _redis_notifier(settings)
         store = SqlDocStore(settings.resolved_database_url)
         worker = build_worker(
             client,
@@ -312,12 +316,7 @@ async def run_executor(settings: Settings) -> None:
     database = Database(settings.resolved_database_url)
     try:
         client = await connect_temporal(settings)
-        if settings.redis_url:
-            notifier = Notifier(write_only_emitter(settings.redis_url, settings.redis_channel))
-        else:
-            log.warning("PEERPREP_REDIS_URL is not set: runs' cases reach no client as they go")
-            notifier = Notifier(None)
-        executor = await build_executor(client, settings, database, notifier)
+        executor = await build_executor(client, settings, database, _redis_notifier(settings))
         if executor.worker is None:
             raise SettingsError(f"code execution unavailable: {executor.unavailable}")
         await _run_until_stopped(

@@ -9,10 +9,10 @@ import pytest
 
 from execution.languages.c import LANGUAGE
 from execution.runnable import RunnableQuestion, load_bank
-from execution.runner import CaseResult, Mode, RunLimits, Runner, RunResult, Slots, Verdict
+from execution.runner import Mode, RunLimits, Runner, RunResult, Slots, Verdict
 from execution.sandbox import Sandbox
-from execution.signature import Signature
 from execution.workspace import Workspace
+from tests.helpers.judging import first_failure, uncovered_types
 
 SOLUTIONS = Path(__file__).parents[1] / "solutions" / "c"
 BANK = load_bank()
@@ -55,21 +55,9 @@ async def run(
     return await runner.run(question, "c", source, mode)
 
 
-def _failed(result: RunResult) -> CaseResult:
-    return next(case for case in result.cases if case.verdict is not Verdict.ACCEPTED)
-
-
-def _roles(signature: Signature) -> set[tuple[str, str]]:
-    return {("returns", str(signature.returns))} | {
-        ("param", str(param.type)) for param in signature.params
-    }
-
-
 def test_the_references_cover_every_type_of_the_bank() -> None:
-    used = set().union(*(_roles(question.signature) for question in BANK.values()))
-    covered = set().union(*(_roles(BANK[int(name[1:])].signature) for name in REFERENCES))
+    assert uncovered_types(BANK, REFERENCES) == set()
     assert len(REFERENCES) >= 12
-    assert used <= covered, used - covered
 
 
 @pytest.mark.parametrize("name", REFERENCES)
@@ -85,7 +73,7 @@ async def test_a_wrong_answer_fails_first_on_a_hidden_case(runner: Runner) -> No
     result = await run(runner, WRONG)
     assert result.verdict is Verdict.WRONG_ANSWER
     assert [case.verdict for case in result.cases[:3]] == [Verdict.ACCEPTED] * 3
-    failed = _failed(result)
+    failed = first_failure(result)
     assert failed.index == 3  # the first case whose pair is not its first two cards
     assert not failed.public
     assert failed.to_json().keys() == {"index", "public", "verdict", "ms"}
@@ -174,7 +162,7 @@ async def test_an_endless_loop_is_a_time_limit_on_the_case_that_never_returned(
 ) -> None:
     result = await run(runner, solution("    volatile long spins = 0;\n    for (;;) spins++;"))
     assert result.verdict is Verdict.TIME_LIMIT
-    assert _failed(result).index == 0
+    assert first_failure(result).index == 0
     assert result.cpu_ms <= GIFT_CARDS.time_limit_ms * LANGUAGE.factor * 1.1
 
 
@@ -188,7 +176,7 @@ async def test_allocating_and_touching_two_gigabytes_is_a_memory_limit(runner: R
     )
     result = await run(runner, solution(body, before=hog))
     assert result.verdict is Verdict.MEMORY_LIMIT
-    assert _failed(result).index == 0
+    assert first_failure(result).index == 0
 
 
 async def test_an_output_flood_is_an_output_limit(runner: Runner) -> None:

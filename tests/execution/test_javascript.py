@@ -11,10 +11,10 @@ import pytest
 from execution.compare import Comparison
 from execution.languages.javascript import LANGUAGE, starter
 from execution.runnable import RunnableQuestion, load_bank
-from execution.runner import CaseResult, Mode, RunLimits, Runner, RunResult, Slots, Verdict
+from execution.runner import Mode, RunLimits, Runner, RunResult, Slots, Verdict
 from execution.sandbox import Sandbox
-from execution.signature import Signature
 from execution.workspace import Workspace
+from tests.helpers.judging import first_failure, uncovered_types
 
 SOLUTIONS = Path(__file__).parents[1] / "solutions" / "javascript"
 BANK = load_bank()
@@ -38,20 +38,8 @@ async def run(
     return await runner.run(question, "javascript", source, mode)
 
 
-def _failed(result: RunResult) -> CaseResult:
-    return next(case for case in result.cases if case.verdict is not Verdict.ACCEPTED)
-
-
-def _types(signature: Signature) -> set[tuple[str, str]]:
-    return {(str(param.type), "param") for param in signature.params} | {
-        (str(signature.returns), "return")
-    }
-
-
 def test_the_references_cover_every_type_of_the_bank() -> None:
-    covered = set().union(*(_types(BANK[int(name[1:])].signature) for name in REFERENCES))
-    used = set().union(*(_types(question.signature) for question in BANK.values()))
-    assert used <= covered, used - covered
+    assert uncovered_types(BANK, REFERENCES) == set()
     assert len(REFERENCES) >= 12
 
 
@@ -68,7 +56,7 @@ async def test_a_wrong_answer_fails_first_on_a_hidden_case(runner: Runner) -> No
     result = await run(runner, SOURCES["wrong_q001"])
     assert result.verdict is Verdict.WRONG_ANSWER
     assert [case.verdict for case in result.cases[:2]] == [Verdict.ACCEPTED, Verdict.ACCEPTED]
-    failed = _failed(result)
+    failed = first_failure(result)
     assert failed.index == 3  # cases 0 to 2 start with the pair; case 3 does not
     assert not failed.public
     assert failed.to_json().keys() == {"index", "public", "verdict", "ms"}
@@ -142,7 +130,7 @@ async def test_an_endless_loop_is_a_time_limit_on_the_case_that_never_returned(
         "}\n",
     )
     assert result.verdict is Verdict.TIME_LIMIT
-    assert _failed(result).index == 0  # the first example has four cards
+    assert first_failure(result).index == 0  # the first example has four cards
     assert result.cpu_ms <= GIFT_CARDS.time_limit_ms * LANGUAGE.factor * 1.1
 
 
@@ -161,7 +149,7 @@ async def test_an_endless_loop_is_a_time_limit_on_the_case_that_never_returned(
 async def test_a_memory_hog_is_a_memory_limit(runner: Runner, body: str) -> None:
     result = await run(runner, f"function payWithTwoCards(values, target) {{\n  {body}\n}}\n")
     assert result.verdict is Verdict.MEMORY_LIMIT
-    assert _failed(result).index == 0
+    assert first_failure(result).index == 0
     assert {case.verdict for case in result.cases[1:]} == {Verdict.NOT_RUN}
 
 

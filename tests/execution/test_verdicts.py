@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from execution.runnable import RunnableQuestion, load_bank
-from execution.runner import CaseResult, Mode, RunLimits, Runner, RunResult, Slots, Verdict
+from execution.runner import Mode, RunLimits, Runner, RunResult, Slots, Verdict
 from execution.sandbox import Sandbox
 from execution.workspace import Workspace
+from tests.helpers.judging import first_failure
 
 GIFT_CARDS = load_bank()[1]  # pay_with_two_cards(values, target) -> [i, j]
 RIGHT = """
@@ -59,7 +60,7 @@ async def test_a_wrong_answer_fails_at_its_case_and_shows_the_public_one_in_full
     )
     assert result.verdict is Verdict.WRONG_ANSWER
     assert [case.verdict for case in result.cases[:2]] == [Verdict.ACCEPTED, Verdict.ACCEPTED]
-    assert not _failed(result.cases).public
+    assert not first_failure(result).public
     first = result.cases[0]
     assert first.stdout == f"looking at {len(GIFT_CARDS.cases[0].input['values'])}\n"
     hidden = next(case for case in result.cases if not case.public)
@@ -91,10 +92,6 @@ async def test_a_missing_function_is_reported_by_name(runner: Runner) -> None:
     assert result.error == "no function named pay_with_two_cards"
 
 
-def _failed(result_cases: tuple[CaseResult, ...]) -> CaseResult:
-    return next(case for case in result_cases if case.verdict is not Verdict.ACCEPTED)
-
-
 async def test_an_endless_loop_is_a_time_limit_on_the_case_that_never_returned(
     runner: Runner,
 ) -> None:
@@ -106,7 +103,7 @@ async def test_an_endless_loop_is_a_time_limit_on_the_case_that_never_returned(
         "    return [0, 1]\n",
     )
     assert result.verdict is Verdict.TIME_LIMIT
-    failed = _failed(result.cases)
+    failed = first_failure(result)
     assert failed.index == 0  # the first example has four cards
     assert result.cpu_ms <= GIFT_CARDS.time_limit_ms * 3 * 1.1
 
@@ -116,7 +113,7 @@ async def test_a_memory_hog_is_a_memory_limit(runner: Runner) -> None:
         runner, "def pay_with_two_cards(values, target):\n    x = [0] * (10**9)\n    return x\n"
     )
     assert result.verdict is Verdict.MEMORY_LIMIT
-    assert _failed(result.cases).index == 0
+    assert first_failure(result).index == 0
 
 
 async def test_an_output_flood_is_an_output_limit(runner: Runner) -> None:

@@ -3,7 +3,6 @@ server, an executor on its own task queue, the real sandbox, SQL."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import os
 import uuid
@@ -21,7 +20,7 @@ from tests.helpers.accounts import Accounts
 from tests.helpers.live_stack import LiveStack
 from tests.helpers.rooms import Editor, Peers, join, matched_room, settled
 from tests.helpers.services import IN_CI
-from tests.helpers.waiting import until
+from tests.helpers.waiting import eventually, until
 
 StackFactory = Callable[..., LiveStack]
 SOLUTIONS = Path(__file__).parents[1] / "solutions" / "python"
@@ -49,6 +48,16 @@ async def question_of(stack: LiveStack, room: str) -> int:
     assert stack.client is not None
     state = await stack.call(stack.client.get_workflow_handle(f"session-{room}").query("state"))
     return int(state["question"]["id"])
+
+
+async def _stored(stack: LiveStack, room: str, code: str) -> None:
+    """Until the room's document (what a run reads) holds ``code``."""
+
+    async def text() -> str:
+        found: str = await stack.call(stack.documents.text(room))
+        return found
+
+    await eventually(text, lambda found: found == code, "the code to reach the room")
 
 
 async def write(editor: Editor, other: Editor, code: str) -> None:
@@ -149,8 +158,10 @@ async def test_bad_requests_are_refused_with_an_error_and_run_nothing(
         errors = len(one.peer.events("collab:error")) + 1
         await until(lambda: len(one.peer.events("collab:error")) >= errors, "an error")  # noqa: B023
         assert one.peer.events("collab:error")[-1]["ok"] is False
-    await asyncio.sleep(0.3)
-    assert one.peer.events("code:run:started") == []
+    # A good request after them is the first run the room sees.
+    await one.peer.emit("code:run", {"mode": "run", "language": "python"})
+    await one.peer.wait_for("code:run:finished", within=30)
+    assert len(one.peer.events("code:run:started")) == 1
     assert len(one.peer.events("collab:error")) == 4
 
 
@@ -177,7 +188,7 @@ async def test_twenty_runs_at_once_are_all_answered_and_never_exceed_the_sandbox
         mine = await question_of(stack, room)
         code = (SOLUTIONS / f"q{mine:03d}.py").read_text() + "\nimport time\ntime.sleep(0.5)\n"
         await editor.type(0, code)
-    await asyncio.sleep(0.5)
+        await _stored(stack, room, code)
     for _room, editor in rooms:
         await editor.peer.emit("code:run", {"mode": "run", "language": "python"})
     verdicts = [
