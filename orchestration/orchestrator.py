@@ -29,6 +29,7 @@ from temporalio.common import (
 from temporalio.service import RPCError, RPCStatusCode
 
 from orchestration.batches import Batches
+from orchestration.cancellation import being_cancelled
 from orchestration.sessions import SessionWorkflows
 from settings import Settings
 from workflows import ids
@@ -293,7 +294,7 @@ class Orchestrator:
                 )
                 return [news.emits.get(join.join_id, []) for join in joins]
             except WorkflowUpdateRPCTimeoutOrCancelledError:
-                if _being_cancelled():
+                if being_cancelled():
                     # The SDK reports our own cancellation (a stopping process) as this error:
                     # asking again would keep the process alive for the whole patience.
                     raise asyncio.CancelledError from None
@@ -370,8 +371,3 @@ class Orchestrator:
             MatchmakerWorkflow.snapshot, rpc_timeout=QUERY_TIMEOUT
         )
         return dict(snapshot.waiting)
-
-
-def _being_cancelled() -> bool:
-    task = asyncio.current_task()
-    return task is not None and task.cancelling() > 0

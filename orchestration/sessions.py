@@ -11,9 +11,15 @@ import asyncio
 import logging
 from typing import Any
 
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
 from temporalio.service import RPCError, RPCStatusCode
 
+from orchestration.cancellation import being_cancelled
 from workflows import ids
 from workflows.code_runs import CodeRunRequest
 from workflows.session import (
@@ -67,12 +73,19 @@ class SessionWorkflows:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait_seconds
         while True:
+            patience = asyncio.timeout_at(deadline)
             try:
-                async with asyncio.timeout_at(deadline):
+                async with patience:
                     await self._handle(room_id).execute_update(
                         CollabSessionWorkflow.leave, MemberAction(user_id)
                     )
                 break
+            except WorkflowUpdateRPCTimeoutOrCancelledError as error:
+                # The SDK turns the cancellation our deadline makes into its own error, which
+                # the timeout then lets through unchanged; any other cancellation is a stop.
+                if patience.expired() and not being_cancelled():
+                    raise TimeoutError from error
+                raise asyncio.CancelledError from None
             except WorkflowUpdateFailedError as error:
                 raise LeaveRefused(str(error.cause or error)) from error
             except RPCError as error:

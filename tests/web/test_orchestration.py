@@ -6,9 +6,11 @@ import asyncio
 import uuid
 from pathlib import Path
 
+import pytest
 from temporalio.client import Client
 
 from orchestration.orchestrator import MatchingConfig, Orchestrator
+from orchestration.sessions import SessionWorkflows
 from tests.helpers.config import make_settings
 from workers.temporal_server import DevServer
 from workflows import ids
@@ -46,3 +48,27 @@ async def test_a_join_waiting_for_the_matchmaker_stops_when_its_process_stops(
         joining.cancel()
         for workflow_id in (settings.matchmaker_id, ids.match_request_id(user_id)):
             await temporal_client.get_workflow_handle(workflow_id).terminate("test over")
+
+
+async def test_a_leave_no_worker_answers_times_out_and_a_stop_still_cancels_it(
+    temporal_client: Client, task_queue: str
+) -> None:
+    # The session exists but no worker serves it, so the leave's update is still in flight
+    # when its patience runs out: the SDK's own error for that must reach the caller as the
+    # timeout it is, and a process stopping meanwhile must see its cancellation.
+    room = str(uuid.uuid4())
+    handle = await temporal_client.start_workflow(
+        "CollabSessionWorkflow", id=ids.session_id(room), task_queue=task_queue
+    )
+    sessions = SessionWorkflows(temporal_client)
+    try:
+        with pytest.raises(TimeoutError):
+            await sessions.leave(room, str(uuid.uuid4()), wait_seconds=1.0)
+        leaving = asyncio.create_task(sessions.leave(room, str(uuid.uuid4()), wait_seconds=30))
+        await asyncio.sleep(0.5)
+        leaving.cancel()
+        done, _pending = await asyncio.wait([leaving], timeout=3)
+        assert leaving in done
+        assert leaving.cancelled()
+    finally:
+        await handle.terminate("test over")
