@@ -11,7 +11,7 @@ from temporalio import activity
 
 from activities.notify import Notifier
 from documents.docstore import DocumentReader
-from storage import rooms
+from storage import code_runs, rooms
 from storage.attempts import PointsRule, SessionOutcome, record_session_attempts
 from storage.database import Database
 from workflows.events import COLLAB_ENDED, COLLAB_NAMESPACE, collab_room
@@ -79,6 +79,7 @@ class SessionActivities:
                 )
                 for user_id in member_ids
             ]
+            best = await code_runs.best_submission(session, request.room_id)
             recorded = await record_session_attempts(
                 session,
                 room_id=request.room_id,
@@ -90,6 +91,7 @@ class SessionActivities:
                 ended_at=ended_at,
                 outcomes=outcomes,
                 rule=self._points,
+                best=best,
             )
             await rooms.end_room(session, request.room_id, ended_at)
         await self._notifier.send(

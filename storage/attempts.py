@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
+from storage.code_runs import BestSubmission
 from storage.models import DIFFICULTY_POINTS, Attempt, Difficulty, User
 from storage.questions import Page
 
@@ -82,7 +83,7 @@ class SessionOutcome:
 
     user_id: uuid.UUID
     partner_id: uuid.UUID | None
-    # The member marked the question completed.
+    # The member marked the question completed: their word, kept as the attempt's status.
     completed: bool
     # The member changed the room's text.
     edited: bool = False
@@ -90,19 +91,27 @@ class SessionOutcome:
 
 @dataclass(frozen=True, slots=True)
 class PointsRule:
-    """When a completed attempt earns its question's points (see docs/limits.md).
+    """When an attempt earns its question's points (see docs/limits.md).
 
-    Points need real work: the member marked the question completed, changed the room's text,
+    Points need real work: the room's code passed every test of the question (an Accepted
+    submission, the completion nobody can merely claim), the member changed the room's text,
     and the room lasted ``min_session_seconds``; and a user earns a question's points once, not
-    once per session. (A passing submission of the question's tests is the next condition.)
+    once per session.
     """
 
     min_session_seconds: float = 300.0
 
-    def earns(self, outcome: SessionOutcome, started_at: datetime, ended_at: datetime) -> bool:
+    def earns(
+        self,
+        outcome: SessionOutcome,
+        best: BestSubmission | None,
+        started_at: datetime,
+        ended_at: datetime,
+    ) -> bool:
         """Whether the session's work qualifies (before the once-per-question check)."""
         lasted = (ended_at - started_at).total_seconds()
-        return outcome.completed and outcome.edited and lasted >= self.min_session_seconds
+        accepted = best is not None and best.accepted
+        return accepted and outcome.edited and lasted >= self.min_session_seconds
 
 
 async def record_session_attempts(
@@ -117,15 +126,17 @@ async def record_session_attempts(
     ended_at: datetime,
     outcomes: list[SessionOutcome],
     rule: PointsRule,
+    best: BestSubmission | None = None,
 ) -> int:
-    """One attempt per member, and the question's points to those whose work earns them
-    (``rule``) and who have not earned this question's points before.
+    """One attempt per member, with the room's best submission, and the question's points to
+    those whose work earns them (``rule``) and who have not earned this question's points before.
 
     Idempotent: an attempt already recorded for (member, session) is left as it is, and points go
     with the insert in the same transaction, so a retried activity awards nothing twice.
     Returns how many attempts this call recorded.
     """
     points = DIFFICULTY_POINTS.get(Difficulty(question["difficulty"]), 0) if question else 0
+    accepted = best is not None and best.accepted
     recorded = 0
     for outcome in outcomes:
         exists = await session.execute(
@@ -135,7 +146,7 @@ async def record_session_attempts(
         )
         if exists.first() is not None:
             continue
-        earns = rule.earns(outcome, started_at, ended_at) and not await _awarded_before(
+        earns = rule.earns(outcome, best, started_at, ended_at) and not await _awarded_before(
             session, outcome.user_id, question_id
         )
         awarded = points if earns else 0
@@ -146,10 +157,13 @@ async def record_session_attempts(
                 question=question,
                 session_id=room_id,
                 partner_id=outcome.partner_id,
-                status="completed" if outcome.completed else "left",
+                # An Accepted submission completes the question whether or not it was marked.
+                status="completed" if outcome.completed or accepted else "left",
                 language=language,
                 code=code,
                 points_awarded=awarded,
+                best_run_id=best.run_id if best else None,
+                best_verdict=best.verdict if best else None,
                 started_at=started_at,
                 submitted_at=ended_at,
             )

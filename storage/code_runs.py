@@ -1,14 +1,35 @@
-"""A room's runs of its code: written by the executor once judged, read by a member who joins."""
+"""A room's runs of its code: written by the executor once judged, read by a member who joins
+and, when the room ends, for its best submission."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import CodeRun
+
+# As execution.runner stores them (Verdict.ACCEPTED, Mode.SUBMIT): kept as plain strings here so
+# that storage does not depend on the executor's code.
+ACCEPTED = "Accepted"
+SUBMIT = "submit"
+
+
+@dataclass(frozen=True, slots=True)
+class BestSubmission:
+    """What an attempt keeps of its room's best submission of the question's tests."""
+
+    run_id: str
+    verdict: str
+    passed: int
+    total: int
+
+    @property
+    def accepted(self) -> bool:
+        return self.verdict == ACCEPTED
 
 
 async def record_run(
@@ -52,4 +73,24 @@ async def last_run(session: AsyncSession, room_id: str) -> CodeRun | None:
         .order_by(CodeRun.created_at.desc())
         .limit(1)
     )
-    return found.first()
+    best = found.first()
+    return BestSubmission(best.id, best.verdict, best.passed, best.total) if best else None
+
+
+async def best_submission(session: AsyncSession, room_id: str) -> BestSubmission | None:
+    """The room's first Accepted submission, else the one that passed most cases (the later of
+    equals); ``None`` when nothing was submitted. Runs of the public examples never count."""
+    found = await session.scalars(
+        select(CodeRun)
+        .where(CodeRun.room_id == room_id, CodeRun.mode == SUBMIT)
+        .order_by(
+            case((CodeRun.verdict == ACCEPTED, 0), else_=1),
+            # The first Accepted one; among the rest, most passed, then the latest.
+            case((CodeRun.verdict == ACCEPTED, CodeRun.created_at), else_=None).asc(),
+            CodeRun.passed.desc(),
+            CodeRun.created_at.desc(),
+        )
+        .limit(1)
+    )
+    best = found.first()
+    return BestSubmission(best.id, best.verdict, best.passed, best.total) if best else None

@@ -1,6 +1,6 @@
-"""Points and the ranking cannot be farmed: a question's points need real work (an edit of the
-code, a room that lasted, the question marked completed) and go to a user once, not once per
-session, also when two sessions end at the same moment."""
+"""Points and the ranking cannot be farmed: a question's points need real work (an Accepted
+submission of the question's tests, an edit of the code, a room that lasted) and go to a user
+once, not once per session, also when two sessions end at the same moment."""
 
 from __future__ import annotations
 
@@ -15,13 +15,23 @@ import pytest
 
 from storage import attempts, users
 from storage.attempts import PointsRule, SessionOutcome
+from storage.code_runs import BestSubmission
 from storage.database import Database
 from tests.helpers.accounts import Accounts
+from tests.helpers.code_runs import (
+    executor_stack,
+    needs_a_sandbox,
+    question_of,
+    reference,
+    submitted,
+    write,
+)
 from tests.helpers.live_stack import LiveStack
 from tests.helpers.records import attempts_with_code, profile_of
-from tests.helpers.rooms import Peers, join, matched_room, settled
+from tests.helpers.rooms import Peers, join, matched_room
 
 QUESTION = {"id": 1, "title": "Two Sum", "difficulty": "Easy", "topics": ["Arrays"]}
+ACCEPTED = BestSubmission("run-accepted", "Accepted", 15, 15)
 
 
 async def _finish(stack: LiveStack, room: str) -> dict[str, Any]:
@@ -56,24 +66,48 @@ async def test_completing_at_once_without_writing_code_earns_nothing(
         assert (profile["total_points"], profile["questions_completed"]) == (0, 0)
 
 
-async def test_points_go_to_the_member_who_wrote_code_in_a_room_that_lasted(
+async def test_points_go_to_the_member_who_wrote_code_that_was_accepted_in_a_room_that_lasted(
     live_stack: Callable[..., LiveStack], peers: Peers, accounts: Accounts, http: httpx.AsyncClient
 ) -> None:
-    stack = live_stack(points_min_session_seconds=2)
+    needs_a_sandbox()
+    stack = executor_stack(live_stack, points_min_session_seconds=2)
     room, writer, watcher = await matched_room(stack, peers, accounts)
     one, two = await join(stack, peers, writer, room), await join(stack, peers, watcher, room)
-    await one.type(0, "def solve(): return 42")
-    await settled(two, "def solve(): return 42")
+    await write(one, two, reference(await question_of(stack, room)))
+    # The watcher's own click is fine: the room's submission counts, the watcher's hands do not.
+    accepted = await submitted(two)
+    assert accepted["verdict"] == "Accepted"
     await asyncio.sleep(2.2)  # the rule's minimum room time, which this test is about
     await _complete_and_leave(one, two)
     await _finish(stack, room)
-    earned = {
-        account.username: [a["points_awarded"] for a in await attempts_with_code(http, account)]
-        for account in (writer, watcher)
+    recorded = {
+        account.username: await attempts_with_code(http, account) for account in (writer, watcher)
     }
-    assert earned[watcher.username] == [0]
-    assert earned[writer.username][0] > 0
+    assert [a["points_awarded"] for a in recorded[watcher.username]] == [0]
+    assert recorded[writer.username][0]["points_awarded"] > 0
+    for attempts_of in recorded.values():
+        best = (attempts_of[0]["best_run_id"], attempts_of[0]["best_verdict"])
+        assert best == (accepted["runId"], "Accepted")
     assert (await profile_of(http, writer))["questions_completed"] == 1
+
+
+async def test_marking_completed_after_a_wrong_submission_earns_nothing(
+    live_stack: Callable[..., LiveStack], peers: Peers, accounts: Accounts, http: httpx.AsyncClient
+) -> None:
+    needs_a_sandbox()
+    stack = executor_stack(live_stack, points_min_session_seconds=0)
+    room, writer, partner = await matched_room(stack, peers, accounts)
+    one, two = await join(stack, peers, writer, room), await join(stack, peers, partner, room)
+    await write(one, two, "wrong = True\n")  # defines nothing the tests call
+    failed = await submitted(one)
+    assert failed["verdict"] != "Accepted"
+    await _complete_and_leave(one, two)
+    await _finish(stack, room)
+    recorded = await attempts_with_code(http, writer)
+    assert [(a["status"], a["points_awarded"], a["best_verdict"]) for a in recorded] == [
+        ("completed", 0, failed["verdict"])
+    ]
+    assert (await profile_of(http, writer))["total_points"] == 0
 
 
 async def _user(database: Database) -> uuid.UUID:
@@ -99,6 +133,7 @@ async def _record(database: Database, user: uuid.UUID, room: str) -> int:
             ended_at=started + timedelta(minutes=9),
             outcomes=[SessionOutcome(user, None, completed=True, edited=True)],
             rule=PointsRule(min_session_seconds=60),
+            best=ACCEPTED,
         )
 
 
@@ -135,11 +170,13 @@ async def test_two_sessions_ending_at_once_award_a_question_once(database: Datab
 
 
 @pytest.mark.parametrize("edited", [False, True])
-def test_the_rule_needs_completion_an_edit_and_time(edited: bool) -> None:
+def test_the_rule_needs_an_accepted_submission_an_edit_and_time(edited: bool) -> None:
     rule = PointsRule(min_session_seconds=300)
-    start = datetime(2026, 1, 1, tzinfo=UTC)
-    outcome = SessionOutcome(uuid.uuid4(), None, completed=True, edited=edited)
-    assert rule.earns(outcome, start, start + timedelta(seconds=301)) is edited
-    assert rule.earns(outcome, start, start + timedelta(seconds=299)) is False
-    lazy = SessionOutcome(uuid.uuid4(), None, completed=False, edited=True)
-    assert rule.earns(lazy, start, start + timedelta(hours=1)) is False
+    start, lasted = datetime(2026, 1, 1, tzinfo=UTC), timedelta(seconds=301)
+    outcome = SessionOutcome(uuid.uuid4(), None, completed=False, edited=edited)
+    assert rule.earns(outcome, ACCEPTED, start, start + lasted) is edited
+    assert rule.earns(outcome, ACCEPTED, start, start + timedelta(seconds=299)) is False
+    wrong = BestSubmission("run-wrong", "Wrong Answer", 14, 15)
+    marked = SessionOutcome(uuid.uuid4(), None, completed=True, edited=True)
+    assert rule.earns(marked, wrong, start, start + timedelta(hours=1)) is False
+    assert rule.earns(marked, None, start, start + timedelta(hours=1)) is False

@@ -1,6 +1,7 @@
 """Run and Submit in the browser client, in headless Chromium against ``peerprep up`` (whose
 executor runs the code in its real sandbox): one partner submits, both see Accepted; a wrong
-answer shows the failing public case with its input, expected output and output."""
+answer shows the failing public case with its input, expected output and output; once both
+leave, each one's history shows the Accepted submission and the question's points."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from tests.helpers.up_process import Stack
 
 SOLUTIONS = Path(__file__).parents[1] / "solutions" / "python"
 RUN_MS = 30_000
+# The session ends, and records the attempts, once both have left.
+SESSION_END_MS = 45_000
 
 
 def question_of(stack: Stack, room: str) -> int:
@@ -79,3 +82,20 @@ async def test_partners_run_and_submit_and_both_see_every_verdict(
         await expect(summary).to_contain_text(re.compile(r"(\d+)/\1 passed"))
         await expect(student.page.locator(".hidden-case").first).to_be_visible()
     await bob.screenshot("21-submit-accepted")
+
+    # Both wrote code, the room's submission was Accepted: the question's points are theirs.
+    room = alice.room_id()
+    await alice.leave_room()
+    await bob.leave_room()
+    for student in (alice, bob):
+        attempt = student.page.locator(f'.attempt[data-session="{room}"]')
+        await expect(attempt).to_be_visible(timeout=SESSION_END_MS)
+        await expect(attempt.locator(".best-verdict")).to_have_text("Accepted")
+        # Nobody pressed "Mark completed": the Accepted submission completed the question.
+        await expect(attempt.locator(".status-completed")).to_have_text("completed")
+        await expect(attempt.locator(".badge.points")).to_have_text("+1 pt")
+        await expect(student.page.locator(".by-difficulty .bar-value")).to_have_text(["1/1"])
+    await alice.screenshot("22-history-accepted")
+
+    for student in (alice, bob):
+        assert student.page_errors == [], f"{student.name}: {student.page_errors}"

@@ -21,6 +21,8 @@ ATTEMPT_FIELDS = {
     "session_id",
     "partner_id",
     "status",
+    "best_run_id",
+    "best_verdict",
     "language",
     "code",
     "points_awarded",

@@ -3,11 +3,6 @@ server, an executor on its own task queue, the real sandbox, SQL."""
 
 from __future__ import annotations
 
-import itertools
-import os
-import uuid
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,52 +12,22 @@ from sqlalchemy import select
 from storage.database import Database
 from storage.models import CodeRun
 from tests.helpers.accounts import Accounts
-from tests.helpers.live_stack import LiveStack
-from tests.helpers.rooms import Editor, Peers, join, matched_room, settled
-from tests.helpers.services import IN_CI
-from tests.helpers.waiting import eventually, until
-
-StackFactory = Callable[..., LiveStack]
-SOLUTIONS = Path(__file__).parents[1] / "solutions" / "python"
-_UIDS = itertools.count(64000 + (os.getpid() % 100) * 20, 4)
+from tests.helpers.code_runs import (
+    SOLUTIONS,
+    StackFactory,
+    executor_stack,
+    needs_a_sandbox,
+    question_of,
+    stored,
+    write,
+)
+from tests.helpers.rooms import Peers, join, matched_room
+from tests.helpers.waiting import until
 
 
 @pytest.fixture(autouse=True)
 def _needs_a_sandbox() -> None:
-    if os.geteuid() != 0 and not IN_CI:
-        pytest.skip("the executor's sandbox needs root (control groups, uids)")
-
-
-def executor_stack(live_stack: StackFactory, **overrides: object) -> LiveStack:
-    tag = uuid.uuid4().hex[:8]
-    return live_stack(
-        exec_in_up=True,
-        exec_task_queue=f"exec-{tag}",
-        exec_first_uid=next(_UIDS),
-        exec_slots=2,
-        **overrides,
-    )
-
-
-async def question_of(stack: LiveStack, room: str) -> int:
-    assert stack.client is not None
-    state = await stack.call(stack.client.get_workflow_handle(f"session-{room}").query("state"))
-    return int(state["question"]["id"])
-
-
-async def _stored(stack: LiveStack, room: str, code: str) -> None:
-    """Until the room's document (what a run reads) holds ``code``."""
-
-    async def text() -> str:
-        found: str = await stack.call(stack.documents.text(room))
-        return found
-
-    await eventually(text, lambda found: found == code, "the code to reach the room")
-
-
-async def write(editor: Editor, other: Editor, code: str) -> None:
-    await editor.type(0, code)
-    await settled(other, code)
+    needs_a_sandbox()
 
 
 async def test_a_submit_is_judged_once_and_both_members_see_it_case_by_case(
@@ -188,7 +153,7 @@ async def test_twenty_runs_at_once_are_all_answered_and_never_exceed_the_sandbox
         mine = await question_of(stack, room)
         code = (SOLUTIONS / f"q{mine:03d}.py").read_text() + "\nimport time\ntime.sleep(0.5)\n"
         await editor.type(0, code)
-        await _stored(stack, room, code)
+        await stored(stack, room, code)
     for _room, editor in rooms:
         await editor.peer.emit("code:run", {"mode": "run", "language": "python"})
     verdicts = [

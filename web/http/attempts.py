@@ -65,6 +65,9 @@ class AttemptSummary(BaseModel):
     status: str
     language: str | None
     points_awarded: int
+    # The room's best submission of the question's tests when it ended (None: none was made).
+    best_run_id: str | None = None
+    best_verdict: str | None = None
     started_at: datetime | None
     submitted_at: datetime | None
     created_at: datetime

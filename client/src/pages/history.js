@@ -53,6 +53,7 @@ function attemptCard(attempt) {
       question.id ? h("a", { class: "title", href: `#/questions/${question.id}` }, question.title ?? `Question ${question.id}`) : h("span", { class: "title" }, "A question"),
       difficultyBadge(question.difficulty),
       h("span", { class: `badge status-${done ? "completed" : "other"}` }, attempt.status),
+      attempt.best_verdict && bestSubmission(attempt.best_verdict),
       attempt.points_awarded > 0 && h("span", { class: "badge points" }, `+${attempt.points_awarded} pt`),
     ),
     h(
@@ -65,6 +66,12 @@ function attemptCard(attempt) {
     ),
     codeDetails(attempt.id),
   );
+}
+
+// The room's best submission of the question's tests: what the points depend on.
+function bestSubmission(verdict) {
+  const accepted = verdict === "Accepted";
+  return h("span", { class: `badge best-verdict ${accepted ? "ok" : "bad"}`, title: "Best submission" }, verdict);
 }
 
 // The listing carries no code (it can be large): it is fetched when the student opens it.
