@@ -73,8 +73,7 @@ async def last_run(session: AsyncSession, room_id: str) -> CodeRun | None:
         .order_by(CodeRun.created_at.desc())
         .limit(1)
     )
-    best = found.first()
-    return BestSubmission(best.id, best.verdict, best.passed, best.total) if best else None
+    return found.first()
 
 
 async def best_submission(session: AsyncSession, room_id: str) -> BestSubmission | None:

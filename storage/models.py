@@ -204,6 +204,11 @@ class Attempt(Base):
     language: Mapped[str | None] = mapped_column(String(32))
     code: Mapped[str | None] = mapped_column(Text)
     points_awarded: Mapped[int] = mapped_column(Integer, default=0)
+    # The room's best submission when it ended: the first Accepted one, else the one that
+    # passed most cases (None when nothing was submitted). No foreign key: like the question
+    # snapshot, the attempt outlives its room, whose runs go with it; the verdict stays.
+    best_run_id: Mapped[str | None] = mapped_column(String(64))
+    best_verdict: Mapped[str | None] = mapped_column(String(24))
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
@@ -231,11 +236,6 @@ class Room(Base):
     def member_ids(self) -> list[uuid.UUID]:
         return [row.user_id for row in self.member_rows]
 
-    # The room's best submission when it ended: the first Accepted one, else the one that
-    # passed most cases (None when nothing was submitted). No foreign key: like the question
-    # snapshot, the attempt outlives its room, whose runs go with it; the verdict stays.
-    best_run_id: Mapped[str | None] = mapped_column(String(64))
-    best_verdict: Mapped[str | None] = mapped_column(String(24))
 
 class RoomMember(Base):
     __tablename__ = "room_members"

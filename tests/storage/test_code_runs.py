@@ -77,7 +77,8 @@ async def test_the_first_accepted_submission_is_the_best(database: Database) -> 
     )
     best = await _best(database, room_id)
     assert best == code_runs.BestSubmission(ids[1], "Accepted", 15, 15)
-    assert best is not None and best.accepted
+    assert best is not None
+    assert best.accepted
 
 
 async def test_without_an_accepted_one_the_submission_that_passed_most_is_the_best(
