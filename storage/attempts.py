@@ -102,15 +102,11 @@ class PointsRule:
     min_session_seconds: float = 300.0
 
     def earns(
-        self,
-        outcome: SessionOutcome,
-        best: BestSubmission | None,
-        started_at: datetime,
-        ended_at: datetime,
+        self, outcome: SessionOutcome, accepted: bool, started_at: datetime, ended_at: datetime
     ) -> bool:
-        """Whether the session's work qualifies (before the once-per-question check)."""
+        """Whether the session's work qualifies (before the once-per-question check);
+        ``accepted``: the room's best submission was Accepted."""
         lasted = (ended_at - started_at).total_seconds()
-        accepted = best is not None and best.accepted
         return accepted and outcome.edited and lasted >= self.min_session_seconds
 
 
@@ -146,7 +142,7 @@ async def record_session_attempts(
         )
         if exists.first() is not None:
             continue
-        earns = rule.earns(outcome, best, started_at, ended_at) and not await _awarded_before(
+        earns = rule.earns(outcome, accepted, started_at, ended_at) and not await _awarded_before(
             session, outcome.user_id, question_id
         )
         awarded = points if earns else 0

@@ -24,8 +24,6 @@ class BestSubmission:
 
     run_id: str
     verdict: str
-    passed: int
-    total: int
 
     @property
     def accepted(self) -> bool:
@@ -92,4 +90,4 @@ async def best_submission(session: AsyncSession, room_id: str) -> BestSubmission
         .limit(1)
     )
     best = found.first()
-    return BestSubmission(best.id, best.verdict, best.passed, best.total) if best else None
+    return BestSubmission(best.id, best.verdict) if best else None

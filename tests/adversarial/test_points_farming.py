@@ -31,7 +31,7 @@ from tests.helpers.records import attempts_with_code, profile_of
 from tests.helpers.rooms import Peers, join, matched_room
 
 QUESTION = {"id": 1, "title": "Two Sum", "difficulty": "Easy", "topics": ["Arrays"]}
-ACCEPTED = BestSubmission("run-accepted", "Accepted", 15, 15)
+ACCEPTED = BestSubmission("run-accepted", "Accepted")
 
 
 async def _finish(stack: LiveStack, room: str) -> dict[str, Any]:
@@ -174,9 +174,9 @@ def test_the_rule_needs_an_accepted_submission_an_edit_and_time(edited: bool) ->
     rule = PointsRule(min_session_seconds=300)
     start, lasted = datetime(2026, 1, 1, tzinfo=UTC), timedelta(seconds=301)
     outcome = SessionOutcome(uuid.uuid4(), None, completed=False, edited=edited)
-    assert rule.earns(outcome, ACCEPTED, start, start + lasted) is edited
-    assert rule.earns(outcome, ACCEPTED, start, start + timedelta(seconds=299)) is False
-    wrong = BestSubmission("run-wrong", "Wrong Answer", 14, 15)
+    assert rule.earns(outcome, ACCEPTED.accepted, start, start + lasted) is edited
+    assert rule.earns(outcome, True, start, start + timedelta(seconds=299)) is False
+    wrong = BestSubmission("run-wrong", "Wrong Answer")
     marked = SessionOutcome(uuid.uuid4(), None, completed=True, edited=True)
-    assert rule.earns(marked, wrong, start, start + timedelta(hours=1)) is False
-    assert rule.earns(marked, None, start, start + timedelta(hours=1)) is False
+    assert wrong.accepted is False
+    assert rule.earns(marked, wrong.accepted, start, start + timedelta(hours=1)) is False
