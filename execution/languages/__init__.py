@@ -39,9 +39,9 @@ def driver_file(name: str) -> bytes:
 
 
 def _registry() -> dict[str, Language]:
-    from execution.languages import c, java, javascript, python
+    from execution.languages import c, cpp, java, javascript, python
 
-    languages = (python.LANGUAGE, javascript.LANGUAGE, java.LANGUAGE, c.LANGUAGE)
+    languages = (python.LANGUAGE, javascript.LANGUAGE, java.LANGUAGE, c.LANGUAGE, cpp.LANGUAGE)
     return {language.name: language for language in languages}
 
 
