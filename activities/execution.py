@@ -1,5 +1,6 @@
-"""The run of a room's code, on the executors' task queue: judged in the sandbox, each case told
-to the room as it is judged, the whole run stored for whoever joins later."""
+"""The run of a room's code, on the executors' task queue: judged in the sandbox against the
+question's runnable data as SQL holds it now, each case told to the room as it is judged, the
+whole run stored for whoever joins later."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from typing import Any
 from temporalio import activity
 
 from activities.notify import Notifier
-from execution.runnable import RunnableQuestion
+from execution.runnable import RunnableError, RunnableQuestion
 from execution.runner import CaseResult, Mode, Runner
 from observability import metrics
-from storage import code_runs
+from storage import code_runs, runnable_questions
 from storage.database import Database
 from workflows.code_runs import RUN_CODE, RunCodeInput, unrun
 from workflows.events import CODE_RUN_CASE, CODE_RUN_STARTED, COLLAB_NAMESPACE, collab_room
@@ -23,27 +24,35 @@ from workflows.match_messages import Emit
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 2.0
+# Questions whose parsed runnable data an executor keeps, by revision: the cases of the largest
+# take tens of milliseconds of the event loop to check, every run.
+PARSED_QUESTIONS = 32
 
 
 class ExecutionActivities:
     def __init__(
         self,
         runner: Runner,
-        bank: dict[int, RunnableQuestion],
         database: Database,
         notifier: Notifier,
         runtimes: dict[str, str],
     ) -> None:
         self._runner = runner
-        self._bank = bank
         self._database = database
         self._notifier = notifier
         self._runtimes = runtimes
+        # question id -> (revision, its runnable data checked), oldest use first.
+        self._parsed: dict[int, tuple[str, RunnableQuestion]] = {}
 
     @activity.defn(name=RUN_CODE)
     async def run_code(self, request: RunCodeInput) -> dict[str, Any]:
         """The student's failures are in the result; only the executor's own faults raise."""
-        question = self._bank.get(request.question_id)
+        try:
+            question = await self._question(request.question_id)
+        except RunnableError as error:
+            log.warning("question %d cannot run: %s", request.question_id, error)
+            message = f"this question's test cases do not hold: {error}"
+            return unrun("Internal Error", request.mode, request.language, message)
         if question is None:
             message = "this question has no test cases to run"
             return unrun("Internal Error", request.mode, request.language, message)
@@ -97,6 +106,26 @@ class ExecutionActivities:
             extra={"room_id": request.room_id, "run_id": request.run_id},
         )
         return judged
+
+    async def _question(self, question_id: int) -> RunnableQuestion | None:
+        """The question's runnable data as SQL holds it now (an admin may have changed it since
+        the last run), parsed again only when its revision is new to this executor."""
+        async with self._database.session() as session:
+            revision = await runnable_questions.get_revision(session, question_id)
+            known = self._parsed.pop(question_id, None)
+            if revision is None:
+                return None
+            if known is not None and known[0] == revision:
+                self._parsed[question_id] = known
+                return known[1]
+            stored = await runnable_questions.get_stored(session, question_id)
+        if stored is None:
+            return None
+        question = runnable_questions.parsed(question_id, stored)
+        self._parsed[question_id] = (stored.revision, question)
+        while len(self._parsed) > PARSED_QUESTIONS:
+            del self._parsed[next(iter(self._parsed))]
+        return question
 
 
 async def _heartbeat() -> None:

@@ -172,6 +172,33 @@ class QuestionTopic(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class QuestionRunnable(Base):
+    """What makes a question runnable (see ``execution.runnable``): a table of its own, so that
+    listing and pairing questions never read test cases, which run to megabytes."""
+
+    __tablename__ = "question_runnables"
+    __table_args__ = (
+        CheckConstraint("case_count >= 1 AND case_count <= 200", name="case_count"),
+        CheckConstraint("data_bytes >= 0 AND data_bytes <= 2097152", name="data_bytes"),
+        CheckConstraint("time_limit_ms >= 100 AND time_limit_ms <= 10000", name="time_limit_ms"),
+    )
+
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True
+    )
+    signature: Mapped[dict[str, Any]] = mapped_column(JSON)
+    comparison: Mapped[dict[str, Any]] = mapped_column(JSON)
+    time_limit_ms: Mapped[int] = mapped_column(Integer)
+    cases: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # Kept beside the cases so that the database itself bounds what a question holds (the
+    # bounds of ``execution.runnable``: MAX_CASES, MAX_RUNNABLE_BYTES of compact JSON).
+    case_count: Mapped[int] = mapped_column(Integer)
+    data_bytes: Mapped[int] = mapped_column(Integer)
+    # New on every write: a reader that parsed this revision before need not parse it again.
+    revision: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
 class Attempt(Base):
     """One student's attempt at a question, alone or in a collaboration session."""
 

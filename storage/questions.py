@@ -11,8 +11,10 @@ from sqlalchemy import ColumnElement, SQLColumnExpression, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import runnable_questions
 from storage.errors import Conflict
 from storage.models import Difficulty, Question, QuestionTopic
+from storage.runnable_questions import KEEP, Content, Keep
 
 
 class SortField(StrEnum):
@@ -175,36 +177,53 @@ async def _title_taken(session: AsyncSession, title: str, except_id: int | None)
     return any(other.casefold() == key for other in (await session.scalars(query)))
 
 
-async def _commit(session: AsyncSession) -> None:
+async def _commit(session: AsyncSession, *, flush_only: bool = False) -> None:
     try:
-        await session.commit()
+        await (session.flush() if flush_only else session.commit())
     except IntegrityError:
         await session.rollback()
         raise Conflict("title", "a question with this title already exists") from None
 
 
 async def create_question(
-    session: AsyncSession, data: QuestionData, question_id: int | None = None
+    session: AsyncSession,
+    data: QuestionData,
+    question_id: int | None = None,
+    runnable: Content = None,
 ) -> Question:
-    """Insert a question; :class:`Conflict` when the title is taken."""
+    """Insert a question, with its runnable data (checked already) if given; :class:`Conflict`
+    when the title is taken."""
     if await _title_taken(session, data.title, None):
         raise Conflict("title", "a question with this title already exists")
     question = Question(id=question_id)
     _apply(question, data)
     session.add(question)
+    if runnable is not None:
+        # The runnable row needs the question's id; both are committed together.
+        await _commit(session, flush_only=True)
+        await runnable_questions.place(session, question.id, runnable)
     await _commit(session)
     await session.refresh(question)
     return question
 
 
-async def replace_question(session: AsyncSession, question: Question, data: QuestionData) -> None:
-    """Overwrite a question with ``data``; :class:`Conflict` when the new title is taken."""
+async def replace_question(
+    session: AsyncSession,
+    question: Question,
+    data: QuestionData,
+    runnable: Content | Keep = KEEP,
+) -> None:
+    """Overwrite a question with ``data``, and its runnable data (checked already; None
+    removes it) unless that is :data:`KEEP`; :class:`Conflict` when the new title is taken."""
     if await _title_taken(session, data.title, question.id):
         raise Conflict("title", "a question with this title already exists")
     # Topic rows are keyed by (question, topic): flush the removals before re-adding a kept topic.
     question.topic_rows = []
     await session.flush()
     _apply(question, data)
+    if runnable is not KEEP:
+        await _commit(session, flush_only=True)
+        await runnable_questions.place(session, question.id, runnable)
     await _commit(session)
     await session.refresh(question)
 

@@ -25,6 +25,7 @@ from web.auth import TokenService
 from web.client import install_client
 from web.errors import BodySizeLimit, install_error_handlers
 from web.http import attempts, auth, health, metrics, profile, questions, ranking, sessions
+from web.http.body import route_limit
 from web.rate_limits import RateLimits
 from web.sockets.collab import CollabNamespace
 from web.sockets.matching import MatchingNamespace
@@ -192,7 +193,7 @@ def create_app(
             allow_methods=["*"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    api.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    api.add_middleware(BodySizeLimit, limit=settings.max_body_bytes, route_limit=route_limit)
     api.add_middleware(metrics.ServerErrorCounter)
     sockets.register_namespace(MatchingNamespace(MATCHING_NAMESPACE, current_state))
     sockets.register_namespace(collab)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -85,25 +85,34 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 class BodySizeLimit:
-    """Refuse request bodies over ``limit`` bytes with 413, before any handler reads them.
+    """Refuse request bodies over ``limit`` bytes with 413, before any handler reads them;
+    ``route_limit`` names the routes allowed more (its bytes, at least ``limit``) or answers None.
 
     A declared length is checked up front; a chunked body is read (up to the limit) and replayed,
     so the application never sees a partial body.
     """
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit: int,
+        route_limit: Callable[[Scope], int | None] | None = None,
+    ) -> None:
         self.app = app
         self.limit = limit
+        self.route_limit = route_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        wider = self.route_limit(scope) if self.route_limit is not None else None
+        limit = max(self.limit, wider or 0)
         headers = dict(scope.get("headers", []))
         length = headers.get(b"content-length")
         if length is not None:
-            if not length.isdigit() or int(length) > self.limit:
-                await self._refuse(scope, receive, send)
+            if not length.isdigit() or int(length) > limit:
+                await self._refuse(limit, scope, receive, send)
                 return
             await self.app(scope, receive, send)
             return
@@ -118,8 +127,8 @@ class BodySizeLimit:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.limit:
-                await self._refuse(scope, receive, send)
+            if size > limit:
+                await self._refuse(limit, scope, receive, send)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -135,6 +144,7 @@ class BodySizeLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = error_body(413, f"request body is larger than {self.limit} bytes")
+    @staticmethod
+    async def _refuse(limit: int, scope: Scope, receive: Receive, send: Send) -> None:
+        response = error_body(413, f"request body is larger than {limit} bytes")
         await response(scope, receive, send)

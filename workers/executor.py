@@ -16,7 +16,6 @@ from activities.execution import ExecutionActivities
 from activities.notify import Notifier
 from execution.cgroups import CgroupUnavailable, detect
 from execution.languages import LANGUAGES
-from execution.runnable import load_bank
 from execution.runner import RunLimits, Runner, Slots
 from execution.sandbox import Identity, Sandbox
 from execution.selftest import self_test
@@ -68,7 +67,7 @@ async def build_executor(
         Slots(settings.exec_slots, settings.exec_first_uid),
         limits,
     )
-    activities = ExecutionActivities(runner, load_bank(), database, notifier, await _runtimes())
+    activities = ExecutionActivities(runner, database, notifier, await _runtimes())
     worker = Worker(
         client,
         task_queue=settings.exec_task_queue,

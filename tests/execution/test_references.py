@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from execution.runnable import RunnableQuestion, load_bank
+from execution.runnable import MIN_HIDDEN_CASES, RunnableQuestion, load_bank
 from execution.runner import Mode, Runner, Slots, Verdict
 from execution.sandbox import Sandbox
 from execution.workspace import Workspace
@@ -26,7 +26,7 @@ def test_every_question_of_the_bank_is_runnable() -> None:
     questions = dict(question_bank.load_bank())
     assert sorted(BANK) == sorted(questions)
     for question in BANK.values():
-        assert sum(not case.public for case in question.cases) >= 10, question.id
+        assert sum(not case.public for case in question.cases) >= MIN_HIDDEN_CASES, question.id
         assert len(question.public_cases) == len(questions[question.id].examples), question.id
 
 

@@ -1,14 +1,23 @@
-"""The base of every request body: text that every database stores and reads back, or a 422."""
+"""The base of every request body: text that every database stores and reads back, or a 422;
+and the routes whose bodies may be larger than the default limit."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import HTTPException
 from pydantic import BaseModel, model_validator
+from starlette.types import Scope
+
+from execution.runnable import MAX_RUNNABLE_BYTES
 
 # Deeper than any body of ours; a deep body costs every reader's recursion.
 MAX_DEPTH = 16
+# A question with its runnable data: the data's own bound (of compact JSON) again, for the rest
+# of the question and a body sent with some spacing.
+QUESTION_BODY_BYTES = 2 * MAX_RUNNABLE_BYTES
+_QUESTION = re.compile(r"/questions/[^/]+/?")
 
 
 def _unstorable(text: str) -> str | None:
@@ -58,6 +67,20 @@ class RequestBody(BaseModel):
             where, problem = found
             raise ValueError(f"{where or 'body'}: {problem}")
         return data
+
+
+def route_limit(scope: Scope) -> int | None:
+    """The body limit of the routes that write a question (:data:`QUESTION_BODY_BYTES`), for
+    requests with a bearer token (any other is refused anyway, unread); None for the rest."""
+    headers = dict(scope.get("headers", []))
+    if not headers.get(b"authorization", b"").lower().startswith(b"bearer "):
+        return None
+    method, path = scope.get("method"), scope.get("path", "")
+    if (method == "POST" and path.rstrip("/") == "/questions") or (
+        method in {"PUT", "PATCH"} and _QUESTION.fullmatch(path)
+    ):
+        return QUESTION_BODY_BYTES
+    return None
 
 
 def refuse_nul(name: str, value: str | None) -> None:

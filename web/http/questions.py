@@ -1,4 +1,8 @@
-"""``/questions``: the bank, public to read, admin-only to change; ``/topics`` for pickers."""
+"""``/questions``: the bank, public to read, admin-only to change; ``/topics`` for pickers.
+
+A question's runnable data (signature, comparison, time limit, test cases) is written with the
+question (``runnable`` in its body) and read by admins alone, at ``/questions/{id}/runnable``:
+students meet it only through a room (its starter code, the public cases of a run)."""
 
 from __future__ import annotations
 
@@ -6,17 +10,22 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response
+from fastapi.exceptions import RequestValidationError
 from pydantic import (
     AfterValidator,
     AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
 )
 
+from execution.runnable import RunnableError, checked_content
 from storage import questions as store
+from storage import runnable_questions
 from storage.models import Difficulty, Question
+from storage.runnable_questions import KEEP, Content, Keep
 from web.deps import AdminUser, DbSession
 from web.http.body import RequestBody, refuse_nul
 from web.http.pagination import PageQuery
@@ -28,6 +37,10 @@ QuestionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The question's
 MAX_TOPIC_LENGTH = 64
 # Topics one listing may filter on, however they are spread over repeated or comma-separated values.
 MAX_FILTER_TOPICS = 50
+RUNNABLE_FIELD = (
+    "The question's runnable data: signature, comparison, time_limit_ms and cases "
+    "(docs/runnable-questions.md). Null removes it; absent leaves it as it is."
+)
 
 
 def _clean_topic(topic: str) -> str:
@@ -77,6 +90,7 @@ class QuestionCreate(RequestBody):
         default_factory=list, max_length=20
     )
     acceptance_rate: float = Field(default=0.0, ge=0, le=100)
+    runnable: dict[str, Any] | None = Field(default=None, description=RUNNABLE_FIELD)
 
     _parse_difficulty = field_validator("difficulty", mode="before")(_difficulty)
 
@@ -111,22 +125,33 @@ class QuestionUpdate(RequestBody):
         default=None, max_length=20
     )
     acceptance_rate: float | None = Field(default=None, ge=0, le=100)
+    runnable: dict[str, Any] | None = Field(default=None, description=RUNNABLE_FIELD)
 
     _parse_difficulty = field_validator("difficulty", mode="before")(_difficulty)
 
     @field_validator("*", mode="before")
     @classmethod
-    def _not_null(cls, value: Any) -> Any:
+    def _not_null(cls, value: Any, info: ValidationInfo) -> Any:
         # Runs only for fields that were given: an absent field stays as it is, a null is refused
-        # (and the error names the field).
-        if value is None:
+        # (and the error names the field). A null ``runnable`` removes the question's.
+        if value is None and info.field_name != "runnable":
             raise ValueError("may not be null")
         return value
 
     def merged_into(self, current: store.QuestionData) -> QuestionCreate:
         return QuestionCreate.model_validate(
-            {**asdict(current), **self.model_dump(exclude_unset=True)}
+            {**asdict(current), **self.model_dump(exclude_unset=True, exclude={"runnable"})}
         )
+
+
+class RunnablePublic(BaseModel):
+    """A question's runnable data in full, hidden cases too (admins only): the shape
+    ``runnable`` is written in, with every default filled in."""
+
+    signature: dict[str, Any]
+    comparison: dict[str, Any]
+    time_limit_ms: int
+    cases: list[dict[str, Any]]
 
 
 class QuestionPublic(BaseModel):
@@ -247,16 +272,47 @@ async def _existing(session: DbSession, question_id: int) -> Question:
     return question
 
 
+def _runnable(body: QuestionCreate | QuestionUpdate) -> Content | Keep:
+    """The body's runnable data checked and in its normal form, None to remove it, or
+    :data:`KEEP` when the body does not mention it; a 422 naming the field that does not hold."""
+    if "runnable" not in body.model_fields_set:
+        return KEEP
+    if body.runnable is None:
+        return None
+    try:
+        return checked_content(body.runnable)
+    except RunnableError as error:
+        where = ("body", "runnable", error.field) if error.field else ("body", "runnable")
+        raise RequestValidationError(
+            [{"type": "value_error", "loc": where, "msg": error.problem, "input": None}]
+        ) from None
+
+
 @router.get("/questions/{question_id}", response_model=QuestionPublic)
 async def get_question(session: DbSession, question_id: QuestionId) -> QuestionPublic:
     return QuestionPublic.of(await _existing(session, question_id))
+
+
+@router.get("/questions/{question_id}/runnable", response_model=RunnablePublic)
+async def get_runnable(
+    session: DbSession, _admin: AdminUser, question_id: QuestionId
+) -> RunnablePublic:
+    await _existing(session, question_id)
+    stored = await runnable_questions.get_stored(session, question_id)
+    if stored is None:
+        raise HTTPException(404, f"question {question_id} has no runnable data")
+    return RunnablePublic(**stored.content)
 
 
 @router.post("/questions", response_model=QuestionPublic, status_code=201)
 async def create_question(
     session: DbSession, _admin: AdminUser, body: QuestionCreate
 ) -> QuestionPublic:
-    return QuestionPublic.of(await store.create_question(session, body.to_data()))
+    runnable = _runnable(body)
+    created = await store.create_question(
+        session, body.to_data(), runnable=None if runnable is KEEP else runnable
+    )
+    return QuestionPublic.of(created)
 
 
 @router.put("/questions/{question_id}", response_model=QuestionPublic)
@@ -264,7 +320,8 @@ async def replace_question(
     session: DbSession, _admin: AdminUser, question_id: QuestionId, body: QuestionCreate
 ) -> QuestionPublic:
     question = await _existing(session, question_id)
-    await store.replace_question(session, question, body.to_data())
+    # Absent, the runnable data stays: an editor that does not show it must not wipe it.
+    await store.replace_question(session, question, body.to_data(), _runnable(body))
     return QuestionPublic.of(question)
 
 
@@ -273,8 +330,9 @@ async def update_question(
     session: DbSession, _admin: AdminUser, question_id: QuestionId, body: QuestionUpdate
 ) -> QuestionPublic:
     question = await _existing(session, question_id)
+    runnable = _runnable(body)
     merged = body.merged_into(store.as_data(question))
-    await store.replace_question(session, question, merged.to_data())
+    await store.replace_question(session, question, merged.to_data(), runnable)
     return QuestionPublic.of(question)
 
 

@@ -16,10 +16,10 @@ from documents import starter
 from documents.awareness import InvalidAwareness, read_clients, removal
 from documents.room_documents import InvalidUpdate
 from execution.languages import LANGUAGES
-from execution.runnable import shipped_bank
 from observability.logs import log_context
 from orchestration.sessions import LeaveRefused, RunRefused
-from storage import code_runs, rooms, users
+from storage import code_runs, rooms, runnable_questions, users
+from storage.database import Database
 from web.auth import AuthError, authenticate_until
 from web.rate_limits import Action
 from web.sockets.base import AuthenticatedNamespace, Handler, describe_invalid
@@ -424,7 +424,7 @@ class CollabNamespace(AuthenticatedNamespace):
 
     async def _seed(self, room_id: str, question_id: int) -> None:
         """The room's first language's starter code, in the document once and for all."""
-        text = _starter(question_id, rooms.FIRST_LANGUAGE)
+        text = await _starter(self.app.database, question_id, rooms.FIRST_LANGUAGE)
         if text is None:
             return
         added = await self.app.documents.seed(room_id, starter.seed_update(room_id, text))
@@ -437,7 +437,8 @@ class CollabNamespace(AuthenticatedNamespace):
         """A document nobody has touched follows the language: its starter code is swapped."""
         if question_id is None or not self.app.settings.starter_code:
             return
-        leaving, coming = _starter(question_id, old), _starter(question_id, new)
+        leaving = await _starter(self.app.database, question_id, old)
+        coming = await _starter(self.app.database, question_id, new)
         if leaving is None or coming is None:
             return
         changed = await self.app.documents.replace_untouched(room_id, leaving, coming)
@@ -507,9 +508,11 @@ def _chat_wire(line: Any) -> dict[str, Any]:
     }
 
 
-def _starter(question_id: int, language: str) -> str | None:
-    question = shipped_bank().get(question_id)
+async def _starter(database: Database, question_id: int, language: str) -> str | None:
+    """The starter code of the question as SQL holds it now; None when it is not runnable."""
     runs = LANGUAGES.get(language)
-    if question is None or runs is None:
+    if runs is None:
         return None
-    return runs.starter(question.signature)
+    async with database.session() as session:
+        signature = await runnable_questions.get_signature(session, question_id)
+    return None if signature is None else runs.starter(signature)
