@@ -6,6 +6,7 @@ Runs in the executor, outside the sandbox: the expected outputs never enter it.
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections import Counter
 from collections.abc import Callable
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from execution.signature import SignatureError, Type, check_value
+
+log = logging.getLogger(__name__)
 
 RULES = ("exact", "unordered", "unordered_nested", "float", "checker")
 DEFAULT_TOLERANCE = 1e-6
@@ -73,7 +76,9 @@ class Comparison:
         assert self.checker is not None
         try:
             return CHECKERS[self.checker](inputs, expected, actual) is True
-        except Exception:  # a checker's bug must not pass or crash a run: the answer is "no"
+        except Exception:
+            # A checker's bug must not pass or crash a run: the answer is "no", and it is ours.
+            log.exception("checker %s failed on a case", self.checker)
             return False
 
 

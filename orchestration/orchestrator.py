@@ -141,9 +141,10 @@ class Orchestrator:
                 return await self.client.service_client.check_health(
                     timeout=timedelta(seconds=within_seconds)
                 )
-        except Exception as error:
-            # A health check reports: whatever stops it (a refused dial is a RuntimeError of
-            # the SDK's core, a slow one an RPCError or our timeout) is the answer.
+        except (RuntimeError, RPCError, TimeoutError) as error:
+            # A health check reports: what stops it (a refused dial is a RuntimeError of the
+            # SDK's core, a slow one an RPCError or our timeout) is the answer, which the
+            # health route gives; logged at debug, as it repeats with every check of an outage.
             log.debug("Temporal is not healthy: %r", error)
             return False
 

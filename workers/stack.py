@@ -251,12 +251,15 @@ async def run_up(settings: Settings) -> None:
 
 async def run_web(settings: Settings) -> None:
     """The web tier alone (REST and sockets), against an external Temporal."""
-    stop = _stop_event()
-    if settings.redis_url and settings.document_store == "leveldb":
-        log.warning(
-            "PEERPREP_REDIS_URL is set, so other processes may serve the same rooms, but documents "
-            "are in this process's LevelDB folder: set PEERPREP_DOCUMENT_STORE=sql to share them"
+    if settings.document_store != "sql":
+        # No worker runs in this process, and a worker elsewhere reads each room's final code
+        # for its members' attempts from the shared store: from a LevelDB folder of this
+        # process's, every attempt would be recorded without its code.
+        raise SettingsError(
+            "the web tier on its own keeps rooms' documents in the shared store: set "
+            "PEERPREP_DOCUMENT_STORE=sql (or run `peerprep up`, which keeps both in one process)"
         )
+    stop = _stop_event()
     sio = create_socket_server(settings)
     web = _web_server(settings, sio)
     announce = asyncio.create_task(_announce_when_ready(settings, web, None))

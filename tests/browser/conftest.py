@@ -18,6 +18,7 @@ import pytest
 from playwright.async_api import Browser, async_playwright, expect
 
 from tests.browser.student import Student
+from tests.helpers.config import BROWSER_DOCUMENT_BYTES
 from tests.helpers.services import unavailable
 from tests.helpers.up_process import Stack
 
@@ -28,8 +29,6 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 BUILD_SECONDS = 300
 # Every step waits on a condition; this is its ceiling on a slow, shared machine.
 STEP_MS = 15_000
-# The room's document cap under the browser tests' `peerprep up`.
-BROWSER_DOCUMENT_BYTES = 4096
 # As root in a container, with no network but loopback: no sandbox, and none of Chromium's
 # background calls home (they would be refused, many at a time).
 CHROMIUM_ARGS = [

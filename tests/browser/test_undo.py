@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.conftest import BROWSER_DOCUMENT_BYTES
 from tests.browser.student import Student
+from tests.helpers.config import BROWSER_DOCUMENT_BYTES
 from tests.helpers.up_process import Stack
 
 ALICE_TEXT = "total = 41\nanswer = total + 1"

@@ -163,10 +163,14 @@ def test_cli_creates_an_admin_who_can_manage_questions(stack: Stack) -> None:
     stack.terminate()
 
 
-def test_a_worker_on_its_own_refuses_documents_it_cannot_read(tmp_path: Path) -> None:
-    # Its sessions' attempts would be recorded without their final code.
+@pytest.mark.parametrize("command", ["worker", "web"])
+def test_a_worker_or_web_tier_on_its_own_refuses_documents_the_other_cannot_read(
+    tmp_path: Path, command: str
+) -> None:
+    # The sessions' attempts would be recorded without their final code.
+    port = ["--port", str(free_port())] if command == "web" else []
     result = subprocess.run(
-        [PEERPREP, "worker", "--data-dir", str(tmp_path)],
+        [PEERPREP, command, *port, "--data-dir", str(tmp_path)],
         env=environment(PEERPREP_DOCUMENT_STORE="leveldb"),
         capture_output=True,
         text=True,
@@ -175,12 +179,15 @@ def test_a_worker_on_its_own_refuses_documents_it_cannot_read(tmp_path: Path) ->
     )
     assert result.returncode == 2
     assert "PEERPREP_DOCUMENT_STORE=sql" in result.stderr
+    assert not (tmp_path / "documents").exists()
 
 
 def test_web_refuses_to_start_in_production_without_a_real_secret(tmp_path: Path) -> None:
     result = subprocess.run(
         [PEERPREP, "web", "--data-dir", str(tmp_path), "--port", str(free_port())],
-        env=environment(PEERPREP_ENV="production", PEERPREP_JWT_SECRET="changeme"),
+        env=environment(
+            PEERPREP_ENV="production", PEERPREP_JWT_SECRET="changeme", PEERPREP_DOCUMENT_STORE="sql"
+        ),
         capture_output=True,
         text=True,
         timeout=60,

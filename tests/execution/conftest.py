@@ -16,7 +16,6 @@ from execution.sandbox import Identity, Sandbox
 from execution.workspace import Workspace
 from tests.helpers.services import unavailable
 
-PYTHON = "/usr/bin/python3"
 # Far from any real account, and one per test, so a leftover of one test shows in the next.
 _UIDS = itertools.count(61000 + (os.getpid() % 1000) * 10)
 

@@ -13,7 +13,7 @@ import pytest
 
 from execution.sandbox import Identity, Limits, Outcome, Sandbox
 from execution.workspace import Workspace
-from tests.execution.conftest import PYTHON
+from tests.helpers.judging import PYTHON
 
 LIMITS = Limits(cpu_seconds=2.0, wall_seconds=4.0, memory_bytes=128 * 1024 * 1024)
 

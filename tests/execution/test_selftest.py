@@ -6,7 +6,7 @@ import os
 
 from execution.sandbox import Identity, Sandbox
 from execution.selftest import self_test
-from tests.execution.conftest import PYTHON
+from tests.helpers.judging import PYTHON
 
 
 async def test_the_sandbox_of_this_host_passes(sandbox: Sandbox, identity: Identity) -> None:

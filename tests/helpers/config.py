@@ -7,6 +7,8 @@ from pathlib import Path
 from settings import Settings, get_settings
 
 TEST_SECRET = "test-secret-" + "x" * 40
+# The room's document cap under the browser tests' `peerprep up`.
+BROWSER_DOCUMENT_BYTES = 4096
 
 # Every test signs up from 127.0.0.1: the per-address limits would stop the suite. The tests of
 # the limits themselves set theirs.

@@ -8,6 +8,9 @@ from execution.runnable import RunnableQuestion
 from execution.runner import CaseResult, RunResult, Verdict
 from execution.signature import Signature
 
+# The interpreter the sandbox tests start directly, without a language's driver.
+PYTHON = "/usr/bin/python3"
+
 
 def first_failure(result: RunResult) -> CaseResult:
     """The first case that was not Accepted."""
