@@ -25,7 +25,7 @@ from execution.runner import Mode, RunLimits, Runner, RunResult, Slots, Verdict
 from execution.sandbox import Sandbox
 from execution.signature import Type
 from execution.workspace import Workspace
-from tests.helpers.judging import first_failure, uncovered_types
+from tests.helpers.judging import assert_passes_every_case, first_failure, uncovered_types
 
 SOLUTIONS = Path(__file__).parents[1] / "solutions" / "cpp"
 BANK = load_bank()
@@ -136,9 +136,7 @@ def test_the_references_cover_every_type_of_the_bank() -> None:
 @pytest.mark.parametrize("name", REFERENCES)
 async def test_the_cpp_reference_passes_every_case(runs: Runs, name: str) -> None:
     result = await runs.result(name)
-    failing = [case for case in result.cases if case.verdict is not Verdict.ACCEPTED]
-    assert result.verdict is Verdict.ACCEPTED, (result.error, result.compile_output, failing[:1])
-    assert result.passed == result.total == len(BANK[int(name[1:])].cases)
+    assert_passes_every_case(result, BANK[int(name[1:])])
 
 
 @pytest.mark.parametrize("question", BANK.values(), ids=lambda question: f"q{question.id:03d}")

@@ -21,7 +21,7 @@ from execution.runnable import RunnableQuestion, load_bank
 from execution.runner import Mode, RunLimits, Runner, RunResult, Slots, Verdict
 from execution.sandbox import Sandbox
 from execution.workspace import Workspace
-from tests.helpers.judging import first_failure, uncovered_types
+from tests.helpers.judging import assert_passes_every_case, first_failure, uncovered_types
 
 SOLUTIONS = Path(__file__).parents[1] / "solutions" / "java"
 BANK = load_bank()
@@ -103,9 +103,7 @@ def test_the_references_cover_every_type_of_the_bank() -> None:
 @pytest.mark.parametrize("name", REFERENCES)
 async def test_the_java_reference_passes_every_case(references: Runs, name: str) -> None:
     result = await references.result(name)
-    failing = [case for case in result.cases if case.verdict is not Verdict.ACCEPTED]
-    assert result.verdict is Verdict.ACCEPTED, (result.error, result.compile_output, failing[:1])
-    assert result.passed == result.total == len(BANK[int(name[1:])].cases)
+    assert_passes_every_case(result, BANK[int(name[1:])])
 
 
 @pytest.mark.parametrize("question", BANK.values(), ids=lambda question: f"q{question.id:03d}")

@@ -14,7 +14,7 @@ from execution.runnable import RunnableQuestion, load_bank
 from execution.runner import Mode, RunLimits, Runner, RunResult, Slots, Verdict
 from execution.sandbox import Sandbox
 from execution.workspace import Workspace
-from tests.helpers.judging import first_failure, uncovered_types
+from tests.helpers.judging import assert_passes_every_case, first_failure, uncovered_types
 
 SOLUTIONS = Path(__file__).parents[1] / "solutions" / "javascript"
 BANK = load_bank()
@@ -47,9 +47,7 @@ def test_the_references_cover_every_type_of_the_bank() -> None:
 async def test_the_javascript_reference_passes_every_case(runner: Runner, name: str) -> None:
     question = BANK[int(name[1:])]
     result = await run(runner, SOURCES[name], question=question)
-    failing = [case for case in result.cases if case.verdict is not Verdict.ACCEPTED]
-    assert result.verdict is Verdict.ACCEPTED, (result.error, failing[:1])
-    assert result.passed == result.total == len(question.cases)
+    assert_passes_every_case(result, question)
 
 
 async def test_a_wrong_answer_fails_first_on_a_hidden_case(runner: Runner) -> None:

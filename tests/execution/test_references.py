@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from execution.runnable import MIN_HIDDEN_CASES, RunnableQuestion, load_bank
-from execution.runner import Mode, Runner, Slots, Verdict
+from execution.runner import Mode, Runner, Slots
 from execution.sandbox import Sandbox
 from execution.workspace import Workspace
 from storage import question_bank
+from tests.helpers.judging import assert_passes_every_case
 
 SOLUTIONS = Path(__file__).parents[1] / "solutions"
 BANK = load_bank()
@@ -36,6 +37,4 @@ async def test_the_python_reference_passes_every_case(
 ) -> None:
     source = (SOLUTIONS / "python" / f"q{question.id:03d}.py").read_text()
     result = await runner.run(question, "python", source, Mode.SUBMIT)
-    failing = [case for case in result.cases if case.verdict is not Verdict.ACCEPTED]
-    assert result.verdict is Verdict.ACCEPTED, (result.error, failing[:1])
-    assert result.passed == result.total == len(question.cases)
+    assert_passes_every_case(result, question)

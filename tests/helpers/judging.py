@@ -17,6 +17,14 @@ def first_failure(result: RunResult) -> CaseResult:
     return next(case for case in result.cases if case.verdict is not Verdict.ACCEPTED)
 
 
+def assert_passes_every_case(result: RunResult, question: RunnableQuestion) -> None:
+    """A reference's run: Accepted on every case of its question (the first failing one, the
+    error and the compiler's output in the message otherwise)."""
+    failing = [case for case in result.cases if case.verdict is not Verdict.ACCEPTED]
+    assert result.verdict is Verdict.ACCEPTED, (result.error, result.compile_output, failing[:1])
+    assert result.passed == result.total == len(question.cases)
+
+
 def _roles(signature: Signature) -> set[tuple[str, str]]:
     return {("returns", str(signature.returns))} | {
         ("param", str(param.type)) for param in signature.params
