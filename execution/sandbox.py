@@ -379,15 +379,34 @@ async def _drain(stream: asyncio.StreamReader, capture: Capture, flood: asyncio.
 
 
 async def _drain_fd(fd: int, capture: Capture, flood: asyncio.Event) -> None:
+    """Read a pipe that stays the caller's to close, to its end.
+
+    A pipe transport would own the descriptor, and the two loops disagree on what that means:
+    uvloop closes it, later, from libuv's close callback, by which time its number may be another
+    run's. A reader callback leaves the descriptor where it is on either loop.
+    """
     loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(limit=_READ_CHUNK)
-    # The transport gets a copy of its own to close: uvloop closes the descriptor it is given,
-    # asyncio's own loop does not, and the caller closes ``fd`` either way.
-    with os.fdopen(os.dup(fd), "rb", buffering=0) as pipe:
-        transport, _ = await loop.connect_read_pipe(
-            lambda: asyncio.StreamReaderProtocol(reader), pipe
-        )
+    os.set_blocking(fd, False)
+    ended: asyncio.Future[None] = loop.create_future()
+
+    def readable() -> None:
         try:
-            await _drain(reader, capture, flood)
-        finally:
-            transport.close()
+            chunk = os.read(fd, _READ_CHUNK)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        if not chunk:
+            loop.remove_reader(fd)
+            if not ended.done():
+                ended.set_result(None)
+        elif not capture.exceeded:
+            capture.take(chunk)
+            if capture.exceeded:
+                flood.set()
+
+    loop.add_reader(fd, readable)
+    try:
+        await ended
+    finally:
+        loop.remove_reader(fd)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from execution.sandbox import Identity, Limits, Outcome, Sandbox
+from execution.sandbox import Capture, Identity, Limits, Outcome, Sandbox, _drain_fd
 from execution.workspace import Workspace
 from tests.helpers.judging import PYTHON
 
@@ -381,3 +382,38 @@ def test_runs_at_once_on_uvloop_each_keep_their_own_pipes(
 
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
         assert runner.run(all_at_once()) == [str(number).encode() for number in range(8)]
+
+
+def test_reading_a_pipe_on_uvloop_closes_nothing_opened_after_it() -> None:
+    # The descriptor numbers a read frees are the next ones handed out: nothing of the read may
+    # close one of them afterwards, when it belongs to someone else.
+    import uvloop
+
+    async def read_then_open() -> tuple[bytes, list[int]]:
+        read_end, write_end = os.pipe()
+        os.write(write_end, b"report")
+        os.close(write_end)
+        capture = Capture(1024)
+        try:
+            await _drain_fd(read_end, capture, asyncio.Event())
+        finally:
+            os.close(read_end)
+        opened = [fd for _ in range(4) for fd in os.pipe()]
+        for _ in range(10):
+            await asyncio.sleep(0.005)
+        closed = [fd for fd in opened if not _is_open(fd)]
+        for fd in opened:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        return bytes(capture.data), closed
+
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        assert runner.run(read_then_open()) == (b"report", [])
+
+
+def _is_open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+    except OSError:
+        return False
+    return True
