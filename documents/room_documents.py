@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pycrdt import Doc, Text, TextEvent, get_update
+from pycrdt import Doc, Text, get_update
 
 from documents import starter
 from documents.docstore import MAX_HISTORY_READ, DocStore, HistoryRecord, load_document
@@ -93,6 +93,12 @@ class _Room:
     pairs: PairClocks = field(default_factory=dict)
     # The text's items in order, with what each author knew (documents.item_order).
     order: ItemOrder = field(default_factory=ItemOrder)
+    # Keeps the text's observer alive (dropping it unsubscribes).
+    subscription: Any = None
+    # The document's state vector as the updates applied here moved it; None when something
+    # else changed the document (a revert, another process's updates) and it must be asked.
+    # Encoding and decoding it costs a keystroke as much as checking the update itself.
+    clocks: dict[int, int] | None = None
 
 
 def _minimal_edit(text: Text, current: str, target: str) -> None:
@@ -284,6 +290,8 @@ class Documents:
             started = time.perf_counter()
             self._integrate(room, data)
             integrate_seconds = time.perf_counter() - started
+            if room.clocks is not None:
+                room.clocks.update(shape.ends)
             stamp = now_ms()
             try:
                 with metrics.persisting(metrics.UPDATE):
@@ -306,13 +314,13 @@ class Documents:
         """Raise :class:`RejectedUpdate` for an update that would not integrate at once and in
         full, or would grow the text past its cap (``documents.update_guard`` says why yrs must
         never see such an update)."""
-        shape = inspect_update(
-            update, decode_state_vector(room.doc.get_state()), self.limits, room.pairs
-        )
+        if room.clocks is None:
+            room.clocks = decode_state_vector(room.doc.get_state())
+        shape = inspect_update(update, room.clocks, self.limits, room.pairs)
         # An upper bound: the update's deletions are not subtracted, so a paste over a selection
         # needs room for both at the cap.
         if shape.inserted_bytes and (
-            len(room.text) + shape.inserted_bytes > self.max_document_bytes
+            self._size(room) + shape.inserted_bytes > self.max_document_bytes
         ):
             raise RejectedUpdate(
                 f"the document may hold at most {self.max_document_bytes} bytes of text"
@@ -382,6 +390,7 @@ class Documents:
                 return room.doc.get_update()
             state_before = room.doc.get_state()
             room.deltas.clear()
+            room.clocks = None
             with room.doc.transaction(origin="revert"):
                 _minimal_edit(room.text, current, target)
             update = room.doc.get_update(state_before)
@@ -418,7 +427,10 @@ class Documents:
                     room_id=room_id, doc=doc, text=text, seq=stored[-1][0] if stored else 0
                 )
                 room.order.learn(learn_stored(state, room.pairs))
-                text.observe(functools.partial(self._observe, room))
+                # On the text's own (Rust) observer: pycrdt's wrapper builds an event object
+                # (a read transaction, the target, the path) per update, a sixth of a
+                # keystroke's cost, for the one field read here.
+                room.subscription = text.integrated.observe(functools.partial(self._observe, room))
                 self._rooms[room_id] = room
         self._loading.pop(room_id, None)
         return room
@@ -436,6 +448,7 @@ class Documents:
         if not self.store.shared:
             return
         for seq, update in await self.store.updates_after(room.room_id, room.seq):
+            room.clocks = None
             room.doc.apply_update(update)
             room.order.learn(learn_stored(update, room.pairs))
             room.seq = max(room.seq, seq)
@@ -444,14 +457,19 @@ class Documents:
         room.content = None
 
     @staticmethod
+    def _size(room: _Room) -> int:
+        # In UTF-8 bytes, as pycrdt counts; the tracked copy knows it without asking yrs.
+        return len(room.content) if room.content is not None else len(room.text)
+
+    @staticmethod
     def _content(room: _Room) -> TextBuffer:
         if room.content is None:
             room.content = TextBuffer(str(room.text))
         return room.content
 
     @staticmethod
-    def _observe(room: _Room, event: TextEvent) -> None:
-        room.deltas.append(list(event.delta))  # type: ignore[attr-defined]
+    def _observe(room: _Room, event: Any) -> None:
+        room.deltas.append(event.delta)
 
     def _track(self, room: _Room, user_id: str, text: TextBuffer, stamp: int) -> None:
         """Turn the deltas of the update just integrated into history changes, and bring

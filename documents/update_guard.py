@@ -97,6 +97,8 @@ class UpdateShape:
     overlaps: bool
     # Its structs, in the update's order, for the room's item order to check and place.
     structs: tuple[Struct, ...] = ()
+    # Per client it adds to, the next clock the document expects once it is applied.
+    ends: dict[int, int] = field(default_factory=dict)
 
 
 class _Reader:
@@ -114,6 +116,13 @@ class _Reader:
         return value
 
     def varuint(self, limit: int) -> int:
+        # Most numbers of a keystroke's update fit one byte: read those without the loop.
+        pos = self.pos
+        if pos < len(self.data) and (first := self.data[pos]) < 0x80:
+            if first > limit:
+                raise RejectedUpdate("the update holds a number out of range")
+            self.pos = pos + 1
+            return first
         value = 0
         shift = 0
         while True:
@@ -280,11 +289,17 @@ def inspect_update(
     decoded = _decode(update, limits)
     if decoded.skips:
         raise MissingEdits()
-    after = dict(state)
+    # Only the update's own clients move ahead: a keystroke must not copy the whole vector.
+    ends: dict[int, int] = {}
     for client, start, end in decoded.runs:
-        if start > state.get(client, 0):
+        known_end = state.get(client, 0)
+        if start > known_end:
             raise MissingEdits()
-        after[client] = max(after.get(client, 0), end)
+        ends[client] = max(ends.get(client, known_end), end)
+
+    def after(client: int) -> int:
+        return ends[client] if client in ends else state.get(client, 0)
+
     known = pairs or {}
 
     def splits_a_character(client: int, boundary: int) -> bool:
@@ -300,12 +315,12 @@ def inspect_update(
             if reference is None:
                 continue
             client, clock = reference
-            if clock >= after.get(client, 0):
+            if clock >= after(client):
                 raise MissingEdits()
             if splits_a_character(client, clock + boundary):
                 raise RejectedUpdate("the update splits a character in two")
     for client, clock, length in decoded.deletes:
-        if clock + length > after.get(client, 0):
+        if clock + length > after(client):
             raise MissingEdits("deletes")
         if splits_a_character(client, clock) or splits_a_character(client, clock + length):
             raise RejectedUpdate("the update splits a character in two")
@@ -314,6 +329,7 @@ def inspect_update(
         pairs=decoded.pairs,
         overlaps=any(start < state.get(client, 0) for client, start, _end in decoded.runs),
         structs=tuple(decoded.placed),
+        ends=ends,
     )
 
 

@@ -2,13 +2,15 @@
 generated structures (clocks near the limits, deletes before their items, embeds, foreign roots).
 Every update is either refused with InvalidUpdate and changes nothing, or accepted, and then the
 persisted log replays to the live text, a fresh document from the live one's encoding (what a
-joining member gets) holds that text too, and compaction keeps it.
+joining member gets) holds that text too, and compaction keeps it. Reverts come in between, and
+the clocks the documents layer keeps for its checks stay the document's own throughout.
 
 ``PEERPREP_FUZZ_CASES`` raises the case count for a longer run by hand (the default keeps CI
 quick); ``PEERPREP_FUZZ_SEED`` replays one run."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 from pathlib import Path
@@ -17,7 +19,7 @@ from pycrdt import Doc, Text
 
 from documents.docstore import load_document
 from documents.leveldb_docstore import LevelDbDocStore
-from documents.room_documents import Documents, InvalidUpdate
+from documents.room_documents import Documents, InvalidUpdate, now_ms
 from documents.update_guard import decode_state_vector
 from tests.adversarial.forge import Item, Update, embed, formatting
 
@@ -84,6 +86,7 @@ async def test_fuzzed_updates_are_refused_cleanly_or_stored_so_they_replay(tmp_p
     authors: list[Doc[Text]] = [Doc(client_id=rng.randrange(2**32)) for _ in range(2)]
     texts = [doc.get("content", type=Text) for doc in authors]
     seen: list[bytes] = []
+    stamps: list[int] = []
     accepted = refused = 0
     try:
         for case in range(CASES):
@@ -101,6 +104,13 @@ async def test_fuzzed_updates_are_refused_cleanly_or_stored_so_they_replay(tmp_p
             honest = doc.get_update(before)
             await documents.apply(room, f"u{who}", honest)
             seen.append(honest)
+            _assert_clocks_are_the_documents(documents, room, case)
+            if case % 25 == 24:
+                stamps.append(now_ms())
+                await asyncio.sleep(0.002)
+                await documents.revert(room, f"u{who}", rng.choice(stamps))
+                _assert_clocks_are_the_documents(documents, room, case)
+                continue
             clients = [a.client_id for a in authors]
             clock_of = decode_state_vector(doc.get_state())
             hostile = (
@@ -114,8 +124,10 @@ async def test_fuzzed_updates_are_refused_cleanly_or_stored_so_they_replay(tmp_p
             except InvalidUpdate:
                 refused += 1
                 assert len(await store.updates(room)) == stored_before, (SEED, case)
+                _assert_clocks_are_the_documents(documents, room, case)
                 continue
             accepted += 1
+            _assert_clocks_are_the_documents(documents, room, case)
             live = await documents.text(room)
             _doc, replayed = load_document(await store.updates(room))
             assert str(replayed) == live, (SEED, case, hostile.hex())
@@ -129,3 +141,11 @@ async def test_fuzzed_updates_are_refused_cleanly_or_stored_so_they_replay(tmp_p
     finally:
         await documents.stop()
         await store.close()
+
+
+def _assert_clocks_are_the_documents(documents: Documents, room: str, case: int) -> None:
+    # Updates are checked against the clocks the layer keeps, not the document's own: a stale
+    # clock would let through an update yrs cannot integrate, or refuse an honest one.
+    loaded = documents._rooms.get(room)
+    if loaded is not None and loaded.clocks is not None:
+        assert loaded.clocks == decode_state_vector(loaded.doc.get_state()), (SEED, case)
