@@ -372,10 +372,14 @@ def _filter_pipe() -> int:
 async def _drain(stream: asyncio.StreamReader, capture: Capture, flood: asyncio.Event) -> None:
     # Past the cap it reads on and drops, so the pipe reaches its end once the tree is killed.
     while chunk := await stream.read(_READ_CHUNK):
-        if not capture.exceeded:
-            capture.take(chunk)
-            if capture.exceeded:
-                flood.set()
+        _keep(chunk, capture, flood)
+
+
+def _keep(chunk: bytes, capture: Capture, flood: asyncio.Event) -> None:
+    if not capture.exceeded:
+        capture.take(chunk)
+        if capture.exceeded:
+            flood.set()
 
 
 async def _drain_fd(fd: int, capture: Capture, flood: asyncio.Event) -> None:
@@ -400,10 +404,8 @@ async def _drain_fd(fd: int, capture: Capture, flood: asyncio.Event) -> None:
             loop.remove_reader(fd)
             if not ended.done():
                 ended.set_result(None)
-        elif not capture.exceeded:
-            capture.take(chunk)
-            if capture.exceeded:
-                flood.set()
+        else:
+            _keep(chunk, capture, flood)
 
     loop.add_reader(fd, readable)
     try:
